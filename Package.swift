@@ -1,0 +1,114 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// One library target with the logic and one thin executable per service.
+func service(_ name: String, executable: String, dependencies: [Target.Dependency] = []) -> [Target] {
+    [
+        .target(
+            name: "Kefu\(name)",
+            dependencies: [.target(name: "KefuServiceKit")] + dependencies,
+            path: "Services/\(name)/Kefu\(name)",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: executable,
+            dependencies: [.target(name: "Kefu\(name)"), "KefuServiceKit"],
+            path: "Services/\(name)/\(executable)",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+let package = Package(
+    name: "kefu",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kefu-intake", targets: ["kefu-intake"]),
+        .executable(name: "kefu-classification", targets: ["kefu-classification"]),
+        .executable(name: "kefu-dispatch", targets: ["kefu-dispatch"]),
+        .executable(name: "kefu-notification", targets: ["kefu-notification"]),
+        .executable(name: "kefu-survey", targets: ["kefu-survey"]),
+        .executable(name: "kefu-bench", targets: ["kefu-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
+                       providers: [.apt(["librabbitmq-dev"])]),
+        .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        .target(
+            name: "KefuMessaging",
+            dependencies: [
+                "CRabbitMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Messaging",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KefuStorage",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Storage",
+            resources: [],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KefuContracts",
+            path: "Shared/Contracts",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KefuServiceKit",
+            dependencies: [
+                "KefuMessaging", "KefuStorage", "KefuContracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Shared/ServiceKit",
+            swiftSettings: swiftSettings
+        ),
+    ]
+    + service("Intake", executable: "kefu-intake")
+    + service("Classification", executable: "kefu-classification")
+    + service("Dispatch", executable: "kefu-dispatch")
+    + service("Notification", executable: "kefu-notification")
+    + service("Survey", executable: "kefu-survey")
+    + [
+        .executableTarget(
+            name: "kefu-bench",
+            dependencies: ["KefuServiceKit"],
+            path: "Benchmarks/kefu-bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KefuTests",
+            dependencies: ["KefuContracts", "KefuClassification", "KefuServiceKit", "KefuDispatch"],
+            path: "Tests/KefuTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["KefuServiceKit", "KefuIntake"],
+            path: "Tests/IntegrationTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

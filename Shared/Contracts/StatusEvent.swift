@@ -1,0 +1,113 @@
+public import Foundation
+
+/// A status event for monitoring tools: a CloudEvents 1.0 envelope in structured JSON mode.
+///
+/// Status events carry facts about a ticket's progress and never contact details or message
+/// bodies; `StatusEventData` has no field that could hold either.
+public struct StatusEvent: Codable, Sendable, Hashable {
+    public static let contentType = "application/cloudevents+json"
+
+    public var specversion: String = "1.0"
+    public var id: String
+    /// `/kefu/<service>`
+    public var source: String
+    /// `kefu.ticket.created`, …
+    public var type: String
+    /// The ticket number, or for a rejected submission its submission id.
+    public var subject: String?
+    public var time: Date
+    public var datacontenttype: String = "application/json"
+    public var data: StatusEventData
+
+    public init(id: String = UUID().uuidString.lowercased(), service: String, type: StatusEventType, subject: String?,
+                time: Date = Date(), data: StatusEventData) {
+        self.id = id
+        self.source = "/kefu/\(service)"
+        self.type = type.rawValue
+        self.subject = subject
+        self.time = time
+        self.data = data
+    }
+
+    /// The routing key on `kefu.events`: the type without its `kefu.` prefix.
+    public var routingKey: String { String(type.dropFirst("kefu.".count)) }
+}
+
+public enum StatusEventType: String, Codable, Sendable, CaseIterable {
+    case ticketCreated = "kefu.ticket.created"
+    case ticketClassified = "kefu.ticket.classified"
+    case ticketTriageNeeded = "kefu.ticket.triage_needed"
+    case ticketAssigned = "kefu.ticket.assigned"
+    case ticketAccepted = "kefu.ticket.accepted"
+    case ticketWaiting = "kefu.ticket.waiting"
+    case ticketEscalated = "kefu.ticket.escalated"
+    case ticketSLAWarning = "kefu.ticket.sla_warning"
+    case ticketSLABreached = "kefu.ticket.sla_breached"
+    case ticketResolved = "kefu.ticket.resolved"
+    case ticketReopened = "kefu.ticket.reopened"
+    case ticketClosed = "kefu.ticket.closed"
+    case submissionRejected = "kefu.submission.rejected"
+    case notificationSent = "kefu.notification.sent"
+    case notificationFailed = "kefu.notification.failed"
+    case surveySent = "kefu.survey.sent"
+    case surveyCreated = "kefu.survey.created"
+    case surveyCompleted = "kefu.survey.completed"
+}
+
+/// The facts a status event carries. Every field is optional except the time of the change.
+public struct StatusEventData: Codable, Sendable, Hashable {
+    public var ticketNumber: String?
+    public var status: String?
+    public var channel: String?
+    public var category: String?
+    public var priority: String?
+    public var teamID: String?
+    public var agentID: String?
+    public var slaClass: String?
+    public var firstResponseDueAt: Date?
+    public var resolutionDueAt: Date?
+    public var occurredAt: Date
+    /// For rejections and failures: which fields or which step, never the submitted values.
+    public var reasons: [FieldError]?
+    /// notification.*: the channel used and the delivery's id.
+    public var deliveryChannel: String?
+    public var deliveryID: String?
+    /// survey.*: the survey's id.
+    public var surveyID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case status, channel, category, priority, reasons
+        case ticketNumber = "ticket_number"
+        case teamID = "team_id"
+        case agentID = "agent_id"
+        case slaClass = "sla_class"
+        case firstResponseDueAt = "first_response_due_at"
+        case resolutionDueAt = "resolution_due_at"
+        case occurredAt = "occurred_at"
+        case deliveryChannel = "delivery_channel"
+        case deliveryID = "delivery_id"
+        case surveyID = "survey_id"
+    }
+
+    public init(ticketNumber: String? = nil, status: String? = nil, channel: String? = nil, category: String? = nil,
+                priority: String? = nil, teamID: String? = nil, agentID: String? = nil, slaClass: String? = nil,
+                firstResponseDueAt: Date? = nil, resolutionDueAt: Date? = nil, occurredAt: Date = Date(),
+                reasons: [FieldError]? = nil, deliveryChannel: String? = nil, deliveryID: String? = nil,
+                surveyID: String? = nil) {
+        self.ticketNumber = ticketNumber
+        self.status = status
+        self.channel = channel
+        self.category = category
+        self.priority = priority
+        self.teamID = teamID
+        self.agentID = agentID
+        self.slaClass = slaClass
+        self.firstResponseDueAt = firstResponseDueAt
+        self.resolutionDueAt = resolutionDueAt
+        self.occurredAt = occurredAt
+        self.reasons = reasons
+        self.deliveryChannel = deliveryChannel
+        self.deliveryID = deliveryID
+        self.surveyID = surveyID
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+
+extension Submission {
+    /// Parses and checks a submission, collecting every problem rather than stopping at the first.
+    ///
+    /// Decoding is strict: unknown fields and wrong types are errors, so that a gateway's typo is
+    /// reported instead of silently dropped. `expectedChannel` is the channel named by the AMQP
+    /// routing key, when there is one; the body must agree with it.
+    public static func validate(json bytes: [UInt8], expectedChannel: String? = nil) -> Result<Submission, ValidationError> {
+        let value: JSONValue
+        do {
+            value = try KefuJSON.decode(JSONValue.self, from: bytes)
+        } catch {
+            return .failure(ValidationError([FieldError(field: "", message: "is not valid JSON")]))
+        }
+        guard case .object(let object) = value else {
+            return .failure(ValidationError([FieldError(field: "", message: "must be a JSON object, not \(value.kindName)")]))
+        }
+        var checker = FieldChecker()
+        let submission = checker.submission(object, expectedChannel: expectedChannel)
+        if let submission, checker.errors.isEmpty { return .success(submission) }
+        return .failure(ValidationError(checker.errors))
+    }
+}
+
+/// Walks a decoded JSON object and records a `FieldError` for every rule broken.
+private struct FieldChecker {
+    var errors: [FieldError] = []
+
+    mutating func fail(_ field: String, _ message: String) {
+        errors.append(FieldError(field: field, message: message))
+    }
+
+    mutating func rejectUnknown(_ object: [String: JSONValue], allowed: Set<String>, at path: String) {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            fail("\(path)/\(escape(key))", "is not a field of this contract")
+        }
+    }
+
+    private func escape(_ key: String) -> String {
+        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    mutating func string(_ object: [String: JSONValue], _ key: String, at path: String, required: Bool = false,
+                         maxLength: Int = 1000) -> String? {
+        let field = "\(path)/\(key)"
+        switch object[key] {
+        case nil, .null?:
+            if required { fail(field, "is required") }
+            return nil
+        case .string(let text)?:
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if required && trimmed.isEmpty {
+                fail(field, "must not be empty")
+                return nil
+            }
+            if text.utf8.count > maxLength {
+                fail(field, "is longer than \(maxLength) bytes")
+                return nil
+            }
+            return trimmed.isEmpty ? nil : text
+        case let other?:
+            fail(field, "must be a string, not \(other.kindName)")
+            return nil
+        }
+    }
+
+    mutating func object(_ object: [String: JSONValue], _ key: String, at path: String) -> [String: JSONValue]? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .object(let nested)?: return nested
+        case let other?:
+            fail("\(path)/\(key)", "must be an object, not \(other.kindName)")
+            return nil
+        }
+    }
+
+    mutating func submission(_ root: [String: JSONValue], expectedChannel: String?) -> Submission? {
+        rejectUnknown(root, allowed: ["submission_id", "channel", "received_at", "customer", "subject", "body",
+                                      "language", "product", "attachments", "metadata"], at: "")
+        let submissionID = string(root, "submission_id", at: "", required: true, maxLength: 200)
+        var channel: Submission.Channel?
+        if let text = string(root, "channel", at: "", required: true, maxLength: 20) {
+            channel = Submission.Channel(rawValue: text)
+            if channel == nil {
+                fail("/channel", "must be one of \(Submission.Channel.allCases.map(\.rawValue).joined(separator: ", "))")
+            } else if let expectedChannel, expectedChannel != text {
+                fail("/channel", "does not match the routing key submit.\(expectedChannel)")
+            }
+        }
+        var receivedAt: Date?
+        if let text = string(root, "received_at", at: "", maxLength: 40) {
+            receivedAt = RFC3339.parse(text)
+            if receivedAt == nil { fail("/received_at", "must be an RFC 3339 timestamp") }
+        }
+        let customer = self.customer(root)
+        let subject = string(root, "subject", at: "", maxLength: 1000)
+        let body = string(root, "body", at: "", required: true, maxLength: Submission.maximumBodyBytes)
+        let language = string(root, "language", at: "", maxLength: 35)
+        let product = self.product(root)
+        let attachments = self.attachments(root)
+        var metadata: [String: JSONValue]?
+        if let nested = object(root, "metadata", at: "") {
+            for (key, value) in nested.sorted(by: { $0.key < $1.key }) {
+                switch value {
+                case .object, .array: fail("/metadata/\(escape(key))", "must be a string, number, boolean or null")
+                default: break
+                }
+            }
+            metadata = nested
+        }
+        guard let submissionID, let channel, let customer, let body else { return nil }
+        return Submission(submissionID: submissionID, channel: channel, receivedAt: receivedAt, customer: customer,
+                          subject: subject, body: body, language: language, product: product,
+                          attachments: attachments, metadata: metadata)
+    }
+
+    mutating func customer(_ root: [String: JSONValue]) -> Submission.Customer? {
+        guard root["customer"] != nil, root["customer"] != .null else {
+            fail("/customer", "is required, with at least one of phone, email or external_id")
+            return nil
+        }
+        guard let object = object(root, "customer", at: "") else { return nil }
+        rejectUnknown(object, allowed: ["name", "phone", "email", "external_id", "tier"], at: "/customer")
+        let name = string(object, "name", at: "/customer", maxLength: 200)
+        let phone = string(object, "phone", at: "/customer", maxLength: 40)
+        if let phone, phone.filter(\.isNumber).count < 5 {
+            fail("/customer/phone", "must contain a telephone number")
+        }
+        let email = string(object, "email", at: "/customer", maxLength: 320)
+        if let email, !Self.looksLikeEmail(email) {
+            fail("/customer/email", "must be an email address")
+        }
+        let externalID = string(object, "external_id", at: "/customer", maxLength: 200)
+        var tier: Submission.Tier?
+        if let text = string(object, "tier", at: "/customer", maxLength: 20) {
+            tier = Submission.Tier(rawValue: text)
+            if tier == nil { fail("/customer/tier", "must be one of standard, vip, key") }
+        }
+        if phone == nil && email == nil && externalID == nil && object["phone"] == nil && object["email"] == nil
+            && object["external_id"] == nil {
+            fail("/customer", "needs at least one of phone, email or external_id")
+        }
+        return Submission.Customer(name: name, phone: phone, email: email, externalID: externalID, tier: tier)
+    }
+
+    mutating func product(_ root: [String: JSONValue]) -> Submission.Product? {
+        guard let object = object(root, "product", at: "") else { return nil }
+        rejectUnknown(object, allowed: ["model", "serial", "delivered_on"], at: "/product")
+        let deliveredOn = string(object, "delivered_on", at: "/product", maxLength: 10)
+        if let deliveredOn, !Self.isCalendarDate(deliveredOn) {
+            fail("/product/delivered_on", "must be a date, YYYY-MM-DD")
+        }
+        return Submission.Product(model: string(object, "model", at: "/product", maxLength: 200),
+                                  serial: string(object, "serial", at: "/product", maxLength: 200),
+                                  deliveredOn: deliveredOn)
+    }
+
+    mutating func attachments(_ root: [String: JSONValue]) -> [Submission.Attachment]? {
+        switch root["attachments"] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            var attachments = [Submission.Attachment]()
+            for (index, item) in items.enumerated() {
+                let path = "/attachments/\(index)"
+                guard case .object(let object) = item else {
+                    fail(path, "must be an object, not \(item.kindName)")
+                    continue
+                }
+                rejectUnknown(object, allowed: ["filename", "content_type", "size", "url"], at: path)
+                let filename = string(object, "filename", at: path, required: true, maxLength: 255)
+                var size: Int?
+                switch object["size"] {
+                case nil, .null?: break
+                case .number(let number)? where number >= 0 && number == number.rounded(): size = Int(number)
+                default: fail("\(path)/size", "must be a whole number of bytes")
+                }
+                if let filename {
+                    attachments.append(Submission.Attachment(
+                        filename: filename, contentType: string(object, "content_type", at: path, maxLength: 200),
+                        size: size, url: string(object, "url", at: path, maxLength: 2000)))
+                }
+            }
+            return attachments
+        case let other?:
+            fail("/attachments", "must be an array, not \(other.kindName)")
+            return nil
+        }
+    }
+
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
+    }
+
+    static func isCalendarDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
+}

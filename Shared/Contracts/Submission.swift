@@ -1,0 +1,92 @@
+public import Foundation
+
+/// A ticket submission as integrators send it: DESIGN.md's ingress contract, version 1.
+public struct Submission: Codable, Sendable, Hashable {
+    public enum Channel: String, Codable, Sendable, CaseIterable {
+        case phone, email, web, chat, sms, social, api
+    }
+
+    public enum Tier: String, Codable, Sendable, CaseIterable {
+        case standard, vip, key
+    }
+
+    public struct Customer: Codable, Sendable, Hashable {
+        public var name: String?
+        public var phone: String?
+        public var email: String?
+        public var externalID: String?
+        public var tier: Tier?
+
+        enum CodingKeys: String, CodingKey {
+            case name, phone, email, tier
+            case externalID = "external_id"
+        }
+
+        public init(name: String? = nil, phone: String? = nil, email: String? = nil, externalID: String? = nil, tier: Tier? = nil) {
+            self.name = name
+            self.phone = phone
+            self.email = email
+            self.externalID = externalID
+            self.tier = tier
+        }
+    }
+
+    public struct Product: Codable, Sendable, Hashable {
+        public var model: String?
+        public var serial: String?
+        /// A calendar date, `YYYY-MM-DD`.
+        public var deliveredOn: String?
+
+        enum CodingKeys: String, CodingKey {
+            case model, serial
+            case deliveredOn = "delivered_on"
+        }
+    }
+
+    public struct Attachment: Codable, Sendable, Hashable {
+        public var filename: String
+        public var contentType: String?
+        public var size: Int?
+        public var url: String?
+
+        enum CodingKeys: String, CodingKey {
+            case filename, size, url
+            case contentType = "content_type"
+        }
+    }
+
+    public var submissionID: String
+    public var channel: Channel
+    public var receivedAt: Date?
+    public var customer: Customer
+    public var subject: String?
+    public var body: String
+    public var language: String?
+    public var product: Product?
+    public var attachments: [Attachment]?
+    public var metadata: [String: JSONValue]?
+
+    enum CodingKeys: String, CodingKey {
+        case channel, customer, subject, body, language, product, attachments, metadata
+        case submissionID = "submission_id"
+        case receivedAt = "received_at"
+    }
+
+    public init(submissionID: String, channel: Channel, receivedAt: Date? = nil, customer: Customer,
+                subject: String? = nil, body: String, language: String? = nil, product: Product? = nil,
+                attachments: [Attachment]? = nil, metadata: [String: JSONValue]? = nil) {
+        self.submissionID = submissionID
+        self.channel = channel
+        self.receivedAt = receivedAt
+        self.customer = customer
+        self.subject = subject
+        self.body = body
+        self.language = language
+        self.product = product
+        self.attachments = attachments
+        self.metadata = metadata
+    }
+
+    /// Largest accepted body, in UTF-8 bytes.
+    public static let maximumBodyBytes = 64 * 1024
+}

@@ -1,0 +1,144 @@
+public import Foundation
+
+/// A service-to-service message on `kefu.work`. The routing key and AMQP `type` are `messageType`.
+public protocol WorkMessage: Codable, Sendable {
+    static var messageType: String { get }
+}
+
+/// intake → classification, notification: a new ticket, with everything needed to act on it.
+public struct TicketCreated: WorkMessage, Hashable {
+    public static let messageType = "ticket.created"
+
+    public struct Customer: Codable, Sendable, Hashable {
+        public var id: String
+        public var name: String?
+        public var phone: String?
+        public var email: String?
+        public var tier: Submission.Tier
+        public init(id: String, name: String?, phone: String?, email: String?, tier: Submission.Tier) {
+            self.id = id
+            self.name = name
+            self.phone = phone
+            self.email = email
+            self.tier = tier
+        }
+    }
+
+    public var ticketNumber: String
+    public var submissionID: String
+    public var channel: Submission.Channel
+    public var subject: String?
+    public var body: String
+    public var language: String?
+    public var customer: Customer
+    public var product: Submission.Product?
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case channel, subject, body, language, customer, product
+        case ticketNumber = "ticket_number"
+        case submissionID = "submission_id"
+        case createdAt = "created_at"
+    }
+
+    public init(ticketNumber: String, submissionID: String, channel: Submission.Channel, subject: String?, body: String,
+                language: String?, customer: Customer, product: Submission.Product?, createdAt: Date) {
+        self.ticketNumber = ticketNumber
+        self.submissionID = submissionID
+        self.channel = channel
+        self.subject = subject
+        self.body = body
+        self.language = language
+        self.customer = customer
+        self.product = product
+        self.createdAt = createdAt
+    }
+}
+
+/// Ticket priority, P1 (emergency) to P4 (low).
+public enum Priority: String, Codable, Sendable, CaseIterable, Comparable {
+    case p1 = "P1", p2 = "P2", p3 = "P3", p4 = "P4"
+
+    public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// One level more urgent, stopping at P1.
+    public var raised: Priority {
+        switch self {
+        case .p1, .p2: .p1
+        case .p3: .p2
+        case .p4: .p3
+        }
+    }
+}
+
+/// classification → dispatch: the decision for a ticket.
+public struct TicketClassified: WorkMessage, Hashable {
+    public static let messageType = "ticket.classified"
+
+    public var ticketNumber: String
+    public var channel: Submission.Channel
+    public var customerID: String
+    public var customerTier: Submission.Tier
+    public var category: String
+    public var priority: Priority
+    public var slaClass: String
+    public var language: String
+    public var complaint: Bool
+    public var classifiedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case channel, category, priority, language, complaint
+        case ticketNumber = "ticket_number"
+        case customerID = "customer_id"
+        case customerTier = "customer_tier"
+        case slaClass = "sla_class"
+        case classifiedAt = "classified_at"
+    }
+
+    public init(ticketNumber: String, channel: Submission.Channel, customerID: String, customerTier: Submission.Tier,
+                category: String, priority: Priority, slaClass: String, language: String, complaint: Bool,
+                classifiedAt: Date) {
+        self.ticketNumber = ticketNumber
+        self.channel = channel
+        self.customerID = customerID
+        self.customerTier = customerTier
+        self.category = category
+        self.priority = priority
+        self.slaClass = slaClass
+        self.language = language
+        self.complaint = complaint
+        self.classifiedAt = classifiedAt
+    }
+}
+
+/// dispatch → survey (and later notification): the agent resolved the ticket.
+public struct TicketResolved: WorkMessage, Hashable {
+    public static let messageType = "ticket.resolved"
+
+    public var ticketNumber: String
+    public var customerID: String
+    public var agentID: String
+    public var category: String
+    public var channel: Submission.Channel
+    public var resolution: String?
+    public var resolvedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case category, channel, resolution
+        case ticketNumber = "ticket_number"
+        case customerID = "customer_id"
+        case agentID = "agent_id"
+        case resolvedAt = "resolved_at"
+    }
+
+    public init(ticketNumber: String, customerID: String, agentID: String, category: String,
+                channel: Submission.Channel, resolution: String?, resolvedAt: Date) {
+        self.ticketNumber = ticketNumber
+        self.customerID = customerID
+        self.agentID = agentID
+        self.category = category
+        self.channel = channel
+        self.resolution = resolution
+        self.resolvedAt = resolvedAt
+    }
+}

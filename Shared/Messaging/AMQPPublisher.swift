@@ -1,0 +1,173 @@
+import Foundation
+public import Logging
+import Synchronization
+
+/// Publishes batches of messages and returns once the broker has confirmed every one of them.
+///
+/// The connection lives on a thread of its own (rabbitmq-c connections are single-threaded), so
+/// callers on the cooperative pool only hand over a batch and await the outcome. A batch is
+/// published in full and its confirms are awaited together, which is what makes throughput.
+public final class AMQPPublisher: Sendable {
+    private let worker: PublisherWorker
+
+    public init(configuration: AMQPConfiguration, logger: Logger) {
+        self.worker = PublisherWorker(configuration: configuration, logger: logger)
+        worker.start()
+    }
+
+    /// Publishes `messages` in order; returns when all are confirmed, throws if any was nacked,
+    /// returned as unroutable, or the connection failed. A failed batch may be partly delivered,
+    /// so callers retry it whole and consumers deduplicate by message id.
+    public func publish(_ messages: [OutgoingMessage]) async throws {
+        guard !messages.isEmpty else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            worker.enqueue(.init(messages: messages, continuation: continuation))
+        }
+    }
+
+    public var isConnected: Bool { worker.isConnected }
+
+    /// Finishes queued batches, then closes the connection.
+    public func shutdown() { worker.stop() }
+}
+
+/// `@unchecked Sendable`: `connection` and `nextTag` are touched only on the worker's own thread;
+/// the job list and flags are guarded by `condition`.
+private final class PublisherWorker: @unchecked Sendable {
+    struct Job {
+        let messages: [OutgoingMessage]
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private let configuration: AMQPConfiguration
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var stopped = false
+    private let connected = Atomic<Bool>(false)
+
+    private var connection: AMQPConnection?
+    private var nextTag: UInt64 = 1
+
+    init(configuration: AMQPConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    var isConnected: Bool { connected.load(ordering: .relaxed) }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "kefu-amqp-publisher"
+        thread.start()
+    }
+
+    func enqueue(_ job: Job) {
+        condition.lock()
+        if stopped {
+            condition.unlock()
+            job.continuation.resume(throwing: AMQPError(code: .shutDown, operation: "publish"))
+            return
+        }
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func run() {
+        let idleWait = TimeInterval(max(1, configuration.options.heartbeatSeconds / 4))
+        while true {
+            condition.lock()
+            if jobs.isEmpty && !stopped { _ = condition.wait(until: Date(timeIntervalSinceNow: idleWait)) }
+            let batch = jobs
+            jobs.removeAll()
+            let finished = stopped && batch.isEmpty
+            condition.unlock()
+
+            if finished {
+                connection = nil
+                connected.store(false, ordering: .relaxed)
+                return
+            }
+            if batch.isEmpty {
+                serviceHeartbeats()
+                continue
+            }
+            for job in batch {
+                do {
+                    try publishConfirmed(job.messages)
+                    job.continuation.resume()
+                } catch {
+                    logger.warning("publish failed", metadata: ["error": "\(error)"])
+                    dropConnection()
+                    job.continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    private func connect() throws -> AMQPConnection {
+        if let connection { return connection }
+        let fresh = try AMQPConnection(configuration: configuration)
+        try fresh.enablePublisherConfirms()
+        connection = fresh
+        nextTag = 1
+        connected.store(true, ordering: .relaxed)
+        return fresh
+    }
+
+    private func dropConnection() {
+        connection = nil
+        connected.store(false, ordering: .relaxed)
+    }
+
+    private func serviceHeartbeats() {
+        guard let connection else { return }
+        do { try connection.serviceHeartbeats() } catch { dropConnection() }
+    }
+
+    private func publishConfirmed(_ messages: [OutgoingMessage]) throws {
+        let connection = try connect()
+        let firstTag = nextTag
+        for message in messages {
+            try connection.publish(message)
+            nextTag += 1
+        }
+        let lastTag = nextTag - 1
+        var confirmedThrough = firstTag - 1
+        var outOfOrder = Set<UInt64>()
+        var returned = 0
+        let deadline = Date(timeIntervalSinceNow: TimeInterval(configuration.options.confirmTimeoutSeconds))
+        while confirmedThrough < lastTag {
+            let remaining = Int(deadline.timeIntervalSinceNow * 1000)
+            guard remaining > 0 else {
+                throw AMQPError(code: .confirmTimeout, operation: "confirm")
+            }
+            switch try connection.nextConfirmFrame(timeoutMilliseconds: min(remaining, 1000)) {
+            case .ack(let tag, let multiple):
+                if multiple {
+                    confirmedThrough = max(confirmedThrough, tag)
+                } else {
+                    outOfOrder.insert(tag)
+                }
+                while outOfOrder.remove(confirmedThrough + 1) != nil { confirmedThrough += 1 }
+            case .nack:
+                throw AMQPError(code: .publishNacked, operation: "confirm")
+            case .returned:
+                returned += 1
+            case .other, .none:
+                continue
+            }
+        }
+        if returned > 0 {
+            throw AMQPError(code: .publishReturned, operation: "confirm", detail: "\(returned) message(s) unroutable")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// An error from the database layer.
+///
+/// `description` names the kind of failure and the SQLSTATE only: server messages can quote row
+/// values, so they are kept in `serverMessage` for logs that are allowed to carry data.
+public struct PostgresError: Error, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let base: String
+        public static let connectionFailed = Code(base: "connectionFailed")
+        public static let connectionLost = Code(base: "connectionLost")
+        public static let server = Code(base: "server")
+        public static let decoding = Code(base: "decoding")
+        public static let poolShutDown = Code(base: "poolShutDown")
+        public var description: String { base }
+    }
+
+    public let code: Code
+    /// Five-character SQLSTATE from the server, when the server answered.
+    public let sqlState: String?
+    /// The server's own text. It may contain data; never put it in `description`.
+    public let serverMessage: String?
+
+    public init(code: Code, sqlState: String? = nil, serverMessage: String? = nil) {
+        self.code = code
+        self.sqlState = sqlState
+        self.serverMessage = serverMessage
+    }
+
+    public var description: String {
+        if let sqlState { return "PostgresError(code: \(code), sqlState: \(sqlState))" }
+        return "PostgresError(code: \(code))"
+    }
+
+    /// Retrying the same work later can succeed: the connection went away, or the server asked
+    /// for a retry (serialization failure, deadlock, shutdown in progress).
+    public var isTransient: Bool {
+        switch code {
+        case .connectionFailed, .connectionLost, .poolShutDown: return true
+        default:
+            guard let sqlState else { return false }
+            return sqlState.hasPrefix("40") || sqlState.hasPrefix("08") || sqlState.hasPrefix("57P")
+        }
+    }
+
+    public static let uniqueViolation = "23505"
+    public static let insufficientPrivilege = "42501"
+}
