@@ -66,6 +66,16 @@ public final class PostgresPool: Sendable {
         }
     }
 
+    /// Keeps one connection for a sequence of steps with async work between them, such as a
+    /// transaction that stays open while messages are published.
+    public func withReservedConnection<Result: Sendable>(
+        _ body: (ReservedConnection) async throws -> Result
+    ) async throws -> Result {
+        let slot = try await checkout()
+        defer { checkin(slot) }
+        return try await body(ReservedConnection(slot: slot, url: configuration.url))
+    }
+
     /// True when a connection answers a trivial query now.
     public func isReachable() async -> Bool {
         (try? await withConnection { try $0.execute("SELECT 1") }) != nil
@@ -112,7 +122,7 @@ public final class PostgresPool: Sendable {
 ///
 /// `@unchecked Sendable` because `connection` is read and written only inside `queue.async`
 /// blocks, and the pool hands a slot to one caller at a time.
-private final class Slot: @unchecked Sendable {
+final class Slot: @unchecked Sendable {
     let queue: DispatchQueue
     var connection: PostgresConnection?
 
@@ -138,6 +148,16 @@ private final class Slot: @unchecked Sendable {
                 }
             }
         }
+    }
+}
+
+/// A connection held across several steps; each `run` executes on the connection's own queue.
+public struct ReservedConnection: Sendable {
+    let slot: Slot
+    let url: String
+
+    public func run<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> Result) async throws -> Result {
+        try await slot.run(url: url, body)
     }
 }
 

@@ -1,0 +1,139 @@
+import Foundation
+public import KefuMessaging
+public import KefuStorage
+public import Logging
+import Metrics
+public import ServiceLifecycle
+
+/// Runs a `MessageHandler` over one queue, a batch of deliveries per transaction.
+///
+/// Each delivery gets a savepoint, so one bad message does not undo its neighbours. Its message
+/// id goes into the inbox in the same transaction as its effects, and every delivery of the batch
+/// is acknowledged only after COMMIT (DESIGN.md, rules 2 and 3). A delivery whose handler fails
+/// for good is dead-lettered through the outbox, with its reason, in that same transaction.
+public final class ConsumerService: Service, Sendable {
+    public let queue: String
+    private let consumer: AMQPConsumer
+    private let handler: any MessageHandler
+    private let pool: PostgresPool
+    private let schema: String
+    private let service: String
+    private let batchSize: Int
+    private let doorbell: Doorbell
+    private let logger: Logger
+    private let processed: Counter
+    private let deadLettered: Counter
+
+    public init(queue: String, consumer: AMQPConsumer, handler: any MessageHandler, pool: PostgresPool, schema: String,
+                service: String, batchSize: Int, doorbell: Doorbell, logger: Logger) {
+        self.queue = queue
+        self.consumer = consumer
+        self.handler = handler
+        self.pool = pool
+        self.schema = schema
+        self.service = service
+        self.batchSize = batchSize
+        self.doorbell = doorbell
+        self.logger = logger
+        self.processed = Counter(label: "kefu_messages_processed_total", dimensions: [("queue", queue)])
+        self.deadLettered = Counter(label: "kefu_messages_dead_lettered_total", dimensions: [("queue", queue)])
+    }
+
+    public var isConnected: Bool { consumer.isConnected }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while let batch = await consumer.nextBatch(maximum: batchSize) {
+                await process(batch)
+            }
+        } onGracefulShutdown: {
+            self.consumer.stop()
+        }
+        consumer.close()
+    }
+
+    private enum Outcome: Sendable {
+        case done
+        case duplicate
+        case deadLettered(String)
+    }
+
+    /// Retries the batch while the database is unreachable; messages stay unacknowledged meanwhile.
+    /// A batch that keeps failing for another reason is split, so the culprit is found and the
+    /// broker dead-letters it (rejected) while its neighbours go through.
+    func process(_ batch: [Delivery]) async {
+        var backoff: Duration = .milliseconds(100)
+        var permanentFailures = 0
+        while true {
+            do {
+                let outcomes = try await pool.withTransaction { [handler, schema, service, queue] connection in
+                    let work = UnitOfWork(connection: connection, schema: schema, service: service)
+                    var outcomes: [Outcome] = []
+                    for delivery in batch {
+                        outcomes.append(try Self.handle(delivery, handler: handler, work: work, queue: queue))
+                    }
+                    try work.flushOutbox()
+                    return outcomes
+                }
+                doorbell.ring()
+                consumer.settle(batch.map { ($0, .ack) })
+                record(outcomes, batch)
+                return
+            } catch {
+                if (error as? PostgresError)?.isTransient != true {
+                    permanentFailures += 1
+                    if permanentFailures >= 3 {
+                        if batch.count == 1 {
+                            logger.error("message rejected after repeated failures",
+                                         metadata: ["queue": "\(queue)", "error": "\(error)"])
+                            consumer.settle([(batch[0], .reject)])
+                        } else {
+                            for delivery in batch { await process([delivery]) }
+                        }
+                        return
+                    }
+                }
+                logger.warning("batch failed; retrying", metadata: ["queue": "\(queue)", "error": "\(error)",
+                                                                    "retry_in": "\(backoff)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
+    }
+
+    /// Handles one delivery inside its savepoint. Transient database errors escape and fail the
+    /// batch; anything else dead-letters this delivery alone.
+    private static func handle(_ delivery: Delivery, handler: any MessageHandler, work: UnitOfWork,
+                               queue: String) throws -> Outcome {
+        let mark = work.outgoing.count
+        do {
+            return try work.connection.withSavepoint {
+                if let id = delivery.messageID, try !work.claimInbox(messageID: id, queue: queue) {
+                    return .duplicate
+                }
+                try handler.handle(delivery, in: work)
+                return .done
+            }
+        } catch let error as PostgresError where error.isTransient {
+            throw error
+        } catch {
+            work.discardOutgoing(after: mark)
+            let reason = String(describing: error)
+            work.deadLetter(delivery, queue: queue, reason: reason)
+            if let id = delivery.messageID { _ = try work.claimInbox(messageID: id, queue: queue) }
+            return .deadLettered(reason)
+        }
+    }
+
+    private func record(_ outcomes: [Outcome], _ batch: [Delivery]) {
+        processed.increment(by: batch.count)
+        for (outcome, delivery) in zip(outcomes, batch) {
+            if case .deadLettered(let reason) = outcome {
+                deadLettered.increment()
+                logger.error("message dead-lettered", metadata: [
+                    "queue": "\(queue)", "routing_key": "\(delivery.routingKey)",
+                    "message_id": "\(delivery.messageID ?? "-")", "reason": "\(reason)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+public import HTTPTypes
+public import Hummingbird
+public import KefuContracts
+import NIOCore
+
+extension Response {
+    /// A JSON body in Kefu's wire format (snake_case, RFC 3339 dates).
+    public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let bytes = try KefuJSON.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// An RFC 9457 problem, answered as `application/problem+json`.
+public struct Problem: Error, HTTPResponseError, Encodable {
+    public let status: HTTPResponse.Status
+    public let title: String
+    public let detail: String?
+    public let errors: [FieldError]?
+
+    public init(_ status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]? = nil) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, errors
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode("about:blank", forKey: .type)
+        try container.encode(title, forKey: .title)
+        try container.encode(status.code, forKey: .status)
+        try container.encodeIfPresent(detail, forKey: .detail)
+        try container.encodeIfPresent(errors, forKey: .errors)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/problem+json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try KefuJSON.encode(self))))
+    }
+
+    public static func notFound(_ what: String) -> Problem {
+        Problem(.notFound, title: "Not found", detail: "\(what) does not exist")
+    }
+
+    public static func invalid(_ errors: [FieldError]) -> Problem {
+        Problem(.unprocessableContent, title: "Invalid request", detail: "see errors", errors: errors)
+    }
+}
+
+extension Request {
+    /// The body as bytes, refusing more than `limit` with 413.
+    public func bodyBytes(limit: Int = 1 << 20) async throws -> [UInt8] {
+        do {
+            let buffer = try await body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw Problem(.contentTooLarge, title: "Body too large", detail: "at most \(limit) bytes are accepted")
+        }
+    }
+
+    /// Decodes a JSON body into `type`, answering 400 with the decoding path when it does not fit.
+    public func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int = 1 << 20) async throws -> Value {
+        let bytes = try await bodyBytes(limit: limit)
+        do {
+            return try KefuJSON.decode(type, from: bytes)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw Problem.invalid([FieldError(field: Self.pointer(context.codingPath + [key]), message: "is required")])
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+                let DecodingError.dataCorrupted(context) {
+            throw Problem.invalid([FieldError(field: Self.pointer(context.codingPath), message: "has the wrong type or format")])
+        } catch {
+            throw Problem(.badRequest, title: "Malformed JSON", detail: "the body is not valid JSON")
+        }
+    }
+
+    private static func pointer(_ path: [any CodingKey]) -> String {
+        path.map { "/" + ($0.intValue.map(String.init) ?? $0.stringValue) }.joined()
+    }
+}

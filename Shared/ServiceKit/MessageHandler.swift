@@ -1,0 +1,24 @@
+public import KefuMessaging
+
+/// What a service does with one delivery, inside the batch's transaction.
+///
+/// Throw `PermanentFailure` (or any non-transient error) and the delivery is dead-lettered with
+/// the reason; throw a transient database error and the whole batch is retried later.
+public protocol MessageHandler: Sendable {
+    func handle(_ delivery: Delivery, in work: UnitOfWork) throws
+}
+
+/// A handler written as a closure.
+public struct MessageHandlerClosure: MessageHandler {
+    let body: @Sendable (Delivery, UnitOfWork) throws -> Void
+    public init(_ body: @escaping @Sendable (Delivery, UnitOfWork) throws -> Void) { self.body = body }
+    public func handle(_ delivery: Delivery, in work: UnitOfWork) throws { try body(delivery, work) }
+}
+
+/// A delivery that can never succeed: bad content, a missing reference. Its `reason` goes into
+/// the dead letter's `x-kefu-reason` header, so it must name the problem without quoting data.
+public struct PermanentFailure: Error, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

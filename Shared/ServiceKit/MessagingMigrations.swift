@@ -1,0 +1,33 @@
+public import KefuStorage
+
+/// Tables every service has in its own schema: the transactional outbox and the inbox of
+/// processed message ids. They are the first migrations of every service.
+public enum MessagingMigrations {
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "outbox and inbox", sql: """
+            CREATE TABLE outbox (
+                id bigserial PRIMARY KEY,
+                message_id text NOT NULL,
+                exchange text NOT NULL,
+                routing_key text NOT NULL,
+                content_type text NOT NULL,
+                message_type text,
+                correlation_id text,
+                headers jsonb,
+                mandatory boolean NOT NULL DEFAULT false,
+                body bytea NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                published_at timestamptz
+            );
+            CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL;
+            CREATE TABLE inbox (
+                message_id text PRIMARY KEY,
+                queue text NOT NULL,
+                received_at timestamptz NOT NULL DEFAULT now()
+            );
+            """),
+    ]
+
+    /// Service migrations are numbered from 100 so that shared ones can be added below them.
+    public static let firstServiceVersion = 100
+}

@@ -1,0 +1,44 @@
+public import Hummingbird
+public import KefuMessaging
+public import KefuStorage
+public import ServiceLifecycle
+
+/// What makes one Kefu service: its schema migrations, the queues it consumes, its HTTP routes
+/// and any background work. `ServiceRunner` turns it into a running process.
+public struct ServiceDefinition: Sendable {
+    public struct Consumer: Sendable {
+        public var queue: Topology.Queue
+        public var makeHandler: @Sendable (ServiceRuntime) -> any MessageHandler
+
+        public init(queue: Topology.Queue, makeHandler: @escaping @Sendable (ServiceRuntime) -> any MessageHandler) {
+            self.queue = queue
+            self.makeHandler = makeHandler
+        }
+    }
+
+    public var name: String
+    public var defaultHTTPPort: Int
+    /// The service's own migrations, numbered from `MessagingMigrations.firstServiceVersion`.
+    public var migrations: [Migration]
+    public var consumers: [Consumer]
+    public var routes: @Sendable (Router<BasicRequestContext>, ServiceRuntime) -> Void
+    public var backgroundServices: @Sendable (ServiceRuntime) -> [any Service]
+
+    public init(name: String, defaultHTTPPort: Int, migrations: [Migration], consumers: [Consumer],
+                routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceRuntime) -> Void,
+                backgroundServices: @escaping @Sendable (ServiceRuntime) -> [any Service] = { _ in [] }) {
+        self.name = name
+        self.defaultHTTPPort = defaultHTTPPort
+        self.migrations = migrations
+        self.consumers = consumers
+        self.routes = routes
+        self.backgroundServices = backgroundServices
+    }
+
+    /// All queues the service declares: its consumers' and its dead-letter queue.
+    public var topology: Topology {
+        Topology(queues: consumers.map(\.queue) + [Topology.deadLetterQueue(service: name)])
+    }
+
+    public var allMigrations: [Migration] { MessagingMigrations.all + migrations }
+}

@@ -1,0 +1,45 @@
+public import KefuMessaging
+public import KefuStorage
+public import Logging
+
+/// The shared parts of a running service that handlers and routes use.
+public final class ServiceRuntime: Sendable {
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let pool: PostgresPool
+    public let publisher: AMQPPublisher
+    public let relay: OutboxRelay
+
+    init(configuration: ServiceConfiguration, logger: Logger, pool: PostgresPool, publisher: AMQPPublisher) {
+        self.configuration = configuration
+        self.logger = logger
+        self.pool = pool
+        self.publisher = publisher
+        self.relay = OutboxRelay(pool: pool, publisher: publisher, schema: configuration.service, logger: logger)
+    }
+
+    public var service: String { configuration.service }
+    /// Each service's tables live in a schema named after it.
+    public var schema: String { configuration.service }
+
+    /// Runs `body` in one transaction with its outbox; the relay is woken after COMMIT.
+    public func transaction<Result: Sendable>(
+        _ body: @escaping @Sendable (UnitOfWork) throws -> Result
+    ) async throws -> Result {
+        let schema = self.schema
+        let service = self.service
+        let result = try await pool.withTransaction { connection in
+            let work = UnitOfWork(connection: connection, schema: schema, service: service)
+            let result = try body(work)
+            try work.flushOutbox()
+            return result
+        }
+        relay.doorbell.ring()
+        return result
+    }
+
+    /// A read-only query outside any outbox.
+    public func read<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> Result) async throws -> Result {
+        try await pool.withConnection(body)
+    }
+}
