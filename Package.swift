@@ -12,7 +12,7 @@ func service(_ name: String, executable: String, dependencies: [Target.Dependenc
     [
         .target(
             name: "Kefu\(name)",
-            dependencies: [.target(name: "KefuServiceKit")] + dependencies,
+            dependencies: [.target(name: "KefuServiceKit"), .product(name: "Hummingbird", package: "hummingbird")] + dependencies,
             path: "Services/\(name)/Kefu\(name)",
             swiftSettings: swiftSettings
         ),

@@ -1,1 +1,2 @@
+import KefuServiceKit
 print("todo")

@@ -127,7 +127,7 @@ final class AMQPConnection {
     enum ConfirmFrame {
         case ack(tag: UInt64, multiple: Bool)
         case nack(tag: UInt64, multiple: Bool)
-        case returned
+        case returned(messageID: String?)
         case other
     }
 
@@ -146,9 +146,11 @@ final class AMQPConnection {
             // The returned content follows the method; read it so the stream stays in step.
             var message = amqp_message_t()
             let reply = amqp_read_message(state, channel, &message, 0)
-            amqp_destroy_message(&message)
+            defer { amqp_destroy_message(&message) }
             try Self.check(reply, operation: "basic.return")
-            return .returned
+            let properties = message.properties
+            let hasID = properties._flags & UInt32(AMQP_BASIC_MESSAGE_ID_FLAG) != 0
+            return .returned(messageID: hasID ? Self.string(properties.message_id) : nil)
         default:
             try throwIfClose(frame.payload.method)
             return .other

@@ -15,12 +15,14 @@ public final class AMQPPublisher: Sendable {
         worker.start()
     }
 
-    /// Publishes `messages` in order; returns when all are confirmed, throws if any was nacked,
-    /// returned as unroutable, or the connection failed. A failed batch may be partly delivered,
-    /// so callers retry it whole and consumers deduplicate by message id.
-    public func publish(_ messages: [OutgoingMessage]) async throws {
-        guard !messages.isEmpty else { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    /// Publishes `messages` in order and returns when all are confirmed. Throws if any was nacked
+    /// or the connection failed; a failed batch may be partly delivered, so callers retry it whole
+    /// and consumers deduplicate by message id. Mandatory messages that no queue took come back
+    /// in the result by message id: they were not delivered anywhere.
+    @discardableResult
+    public func publish(_ messages: [OutgoingMessage]) async throws -> PublishResult {
+        guard !messages.isEmpty else { return PublishResult(returnedMessageIDs: []) }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PublishResult, any Error>) in
             worker.enqueue(.init(messages: messages, continuation: continuation))
         }
     }
@@ -31,12 +33,17 @@ public final class AMQPPublisher: Sendable {
     public func shutdown() { worker.stop() }
 }
 
+public struct PublishResult: Sendable {
+    /// Mandatory messages the broker could not route to any queue.
+    public let returnedMessageIDs: Set<String>
+}
+
 /// `@unchecked Sendable`: `connection` and `nextTag` are touched only on the worker's own thread;
 /// the job list and flags are guarded by `condition`.
 private final class PublisherWorker: @unchecked Sendable {
     struct Job {
         let messages: [OutgoingMessage]
-        let continuation: CheckedContinuation<Void, any Error>
+        let continuation: CheckedContinuation<PublishResult, any Error>
     }
 
     private let configuration: AMQPConfiguration
@@ -97,13 +104,13 @@ private final class PublisherWorker: @unchecked Sendable {
                 return
             }
             if batch.isEmpty {
-                serviceHeartbeats()
+                // Connect ahead of the first publish, so readiness reflects the broker.
+                if connection == nil { _ = try? connect() } else { serviceHeartbeats() }
                 continue
             }
             for job in batch {
                 do {
-                    try publishConfirmed(job.messages)
-                    job.continuation.resume()
+                    job.continuation.resume(returning: try publishConfirmed(job.messages))
                 } catch {
                     logger.warning("publish failed", metadata: ["error": "\(error)"])
                     dropConnection()
@@ -133,7 +140,7 @@ private final class PublisherWorker: @unchecked Sendable {
         do { try connection.serviceHeartbeats() } catch { dropConnection() }
     }
 
-    private func publishConfirmed(_ messages: [OutgoingMessage]) throws {
+    private func publishConfirmed(_ messages: [OutgoingMessage]) throws -> PublishResult {
         let connection = try connect()
         let firstTag = nextTag
         for message in messages {
@@ -143,7 +150,7 @@ private final class PublisherWorker: @unchecked Sendable {
         let lastTag = nextTag - 1
         var confirmedThrough = firstTag - 1
         var outOfOrder = Set<UInt64>()
-        var returned = 0
+        var returned = Set<String>()
         let deadline = Date(timeIntervalSinceNow: TimeInterval(configuration.options.confirmTimeoutSeconds))
         while confirmedThrough < lastTag {
             let remaining = Int(deadline.timeIntervalSinceNow * 1000)
@@ -160,14 +167,12 @@ private final class PublisherWorker: @unchecked Sendable {
                 while outOfOrder.remove(confirmedThrough + 1) != nil { confirmedThrough += 1 }
             case .nack:
                 throw AMQPError(code: .publishNacked, operation: "confirm")
-            case .returned:
-                returned += 1
+            case .returned(let messageID):
+                returned.insert(messageID ?? "")
             case .other, .none:
                 continue
             }
         }
-        if returned > 0 {
-            throw AMQPError(code: .publishReturned, operation: "confirm", detail: "\(returned) message(s) unroutable")
-        }
+        return PublishResult(returnedMessageIDs: returned)
     }
 }

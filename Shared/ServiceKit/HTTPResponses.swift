@@ -49,6 +49,10 @@ public struct Problem: Error, HTTPResponseError, Encodable {
         Problem(.notFound, title: "Not found", detail: "\(what) does not exist")
     }
 
+    public static func conflict(_ title: String, detail: String) -> Problem {
+        Problem(.conflict, title: title, detail: detail)
+    }
+
     public static func invalid(_ errors: [FieldError]) -> Problem {
         Problem(.unprocessableContent, title: "Invalid request", detail: "see errors", errors: errors)
     }

@@ -17,9 +17,13 @@ public enum MessagingMigrations {
                 mandatory boolean NOT NULL DEFAULT false,
                 body bytea NOT NULL,
                 created_at timestamptz NOT NULL DEFAULT now(),
-                published_at timestamptz
+                published_at timestamptz,
+                -- A mandatory message no queue took waits before its next try instead of
+                -- holding up the rows behind it.
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NOT NULL DEFAULT now()
             );
-            CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL;
+            CREATE INDEX outbox_unpublished ON outbox (next_attempt_at, id) WHERE published_at IS NULL;
             CREATE TABLE inbox (
                 message_id text PRIMARY KEY,
                 queue text NOT NULL,

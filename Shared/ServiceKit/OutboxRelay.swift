@@ -81,7 +81,7 @@ public final class OutboxRelay: Service, Sendable {
                 return try connection.query("""
                     SELECT id, message_id, exchange, routing_key, content_type, message_type, correlation_id,
                            headers::text AS headers, mandatory, body
-                    FROM \(schema).outbox WHERE published_at IS NULL
+                    FROM \(schema).outbox WHERE published_at IS NULL AND next_attempt_at <= now()
                     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
                     """, [limit])
             }
@@ -91,14 +91,34 @@ public final class OutboxRelay: Service, Sendable {
                     return 0
                 }
                 let messages = try rows.map(Self.message(from:))
-                try await publisher.publish(messages)
-                let ids = try rows.map { try $0.require("id", as: Int64.self) }
-                try await reserved.run { connection in
-                    try connection.query("UPDATE \(schema).outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [ids])
+                let result = try await publisher.publish(messages)
+                var sent: [Int64] = []
+                var unroutable: [Int64] = []
+                for (row, message) in zip(rows, messages) {
+                    let id = try row.require("id", as: Int64.self)
+                    if result.returnedMessageIDs.contains(message.messageID ?? "") {
+                        unroutable.append(id)
+                    } else {
+                        sent.append(id)
+                    }
+                }
+                if !unroutable.isEmpty {
+                    logger.warning("unroutable messages held back; is the consuming service's queue declared?",
+                                   metadata: ["count": "\(unroutable.count)"])
+                }
+                try await reserved.run { [sent, unroutable] connection in
+                    try connection.query(
+                        "UPDATE \(schema).outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [sent])
+                    try connection.query("""
+                        UPDATE \(schema).outbox SET attempts = attempts + 1,
+                            next_attempt_at = now() + least(interval '1 second' * power(2, attempts),
+                                                            interval '60 seconds')
+                        WHERE id = ANY($1::bigint[])
+                        """, [unroutable])
                     try connection.execute("COMMIT")
                 }
-                published.increment(by: rows.count)
-                return rows.count
+                published.increment(by: sent.count)
+                return sent.count
             } catch {
                 _ = try? await reserved.run { try $0.execute("ROLLBACK") }
                 throw error

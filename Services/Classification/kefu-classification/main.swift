@@ -1,1 +1,4 @@
-print("todo")
+import KefuClassification
+import KefuServiceKit
+
+try await ServiceRunner.main(ClassificationService.definition)

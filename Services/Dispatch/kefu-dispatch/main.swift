@@ -1,1 +1,4 @@
-print("todo")
+import KefuDispatch
+import KefuServiceKit
+
+try await ServiceRunner.main(DispatchService.definition)

@@ -1,1 +1,4 @@
-print("todo")
+import KefuIntake
+import KefuServiceKit
+
+try await ServiceRunner.main(IntakeService.definition)

@@ -1,1 +1,4 @@
-print("todo")
+import KefuNotification
+import KefuServiceKit
+
+try await ServiceRunner.main(NotificationService.definition)

@@ -1,1 +1,4 @@
-print("todo")
+import KefuServiceKit
+import KefuSurvey
+
+try await ServiceRunner.main(SurveyService.definition)

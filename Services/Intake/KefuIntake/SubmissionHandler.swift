@@ -1,0 +1,51 @@
+import Foundation
+import KefuContracts
+import KefuMessaging
+import KefuServiceKit
+
+/// Handles the AMQP ingress: `kefu.intake`, routing key `submit.<channel>`.
+///
+/// A valid submission becomes a ticket; an invalid one is kept in `rejected_submissions`. Either
+/// way the gateway gets its answer on `reply_to`, and the delivery is settled normally: a
+/// rejection is an answer, not a poison message.
+struct SubmissionHandler: MessageHandler {
+    func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
+        let channel = delivery.routingKey.hasPrefix("submit.") ? String(delivery.routingKey.dropFirst(7)) : nil
+        let reply: IngressReply
+        switch Self.validate(delivery, channel: channel) {
+        case .success(let submission):
+            let accepted = try TicketStore.accept(submission, in: work)
+            reply = .accepted(ticketNumber: accepted.ticketNumber, duplicate: accepted.duplicate)
+        case .failure(let error):
+            try TicketStore.reject(raw: delivery.body, contentType: delivery.contentType,
+                                   source: "amqp:\(delivery.routingKey)", errors: error.errors, in: work)
+            reply = .rejected(error.errors)
+        }
+        if let replyTo = delivery.replyTo, !replyTo.isEmpty {
+            try work.reply(to: replyTo, correlationID: delivery.correlationID, body: reply)
+        }
+    }
+
+    static func validate(_ delivery: Delivery, channel: String?) -> Result<Submission, ValidationError> {
+        switch delivery.contentType?.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        case nil, "application/json"?:
+            return Submission.validate(json: delivery.body, expectedChannel: channel)
+        case "message/rfc822"?:
+            return .failure(ValidationError([FieldError(
+                field: "", message: "raw email (message/rfc822) is not accepted yet; send the JSON contract")]))
+        case let other?:
+            return .failure(ValidationError([FieldError(
+                field: "", message: "content_type \(other) is not supported; use application/json")]))
+        }
+    }
+}
+
+/// Feeds the status timeline from `kefu.events`.
+struct StatusEventHandler: MessageHandler {
+    func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
+        let event = try delivery.decode(StatusEvent.self)
+        // intake records its own events when it commits them.
+        guard event.source != "/kefu/\(work.service)" else { return }
+        try TimelineStore.record(event, in: work)
+    }
+}
