@@ -38,6 +38,11 @@ public final class AMQPConsumer: Sendable {
         await worker.nextBatch(maximum: maximum)
     }
 
+    /// Like `nextBatch(maximum:)`, but returns an empty batch when nothing arrives within `timeout`.
+    public func nextBatch(maximum: Int, timeout: Duration) async -> [Delivery]? {
+        await worker.nextBatch(maximum: maximum, timeout: timeout)
+    }
+
     /// Queues acks and rejects; the connection thread sends them on its next turn.
     public func settle(_ settlements: [(Delivery, Settlement)]) {
         worker.settle(settlements)
@@ -72,6 +77,7 @@ private final class ConsumerWorker: @unchecked Sendable {
         var buffer: [Delivery] = []
         var waiter: CheckedContinuation<[Delivery]?, Never>?
         var waiterMaximum = 1
+        var waiterID = 0
         var settlements: [(Delivery, AMQPConsumer.Settlement)] = []
         var stopping = false
         var closing = false
@@ -108,17 +114,36 @@ private final class ConsumerWorker: @unchecked Sendable {
         thread.start()
     }
 
-    func nextBatch(maximum: Int) async -> [Delivery]? {
+    func nextBatch(maximum: Int, timeout: Duration? = nil) async -> [Delivery]? {
         await withCheckedContinuation { continuation in
             let ready: [Delivery]?? = state.withLock { state in
                 if state.stopping { return .some(nil) }
                 if !state.buffer.isEmpty { return .some(Self.take(&state.buffer, maximum)) }
                 state.waiter = continuation
                 state.waiterMaximum = maximum
+                state.waiterID += 1
                 return nil
             }
-            if let ready { continuation.resume(returning: ready) }
+            if let ready {
+                continuation.resume(returning: ready)
+            } else if let timeout {
+                let id = state.withLock { $0.waiterID }
+                Task { [self] in
+                    try? await Task.sleep(for: timeout)
+                    expireWaiter(id)
+                }
+            }
         }
+    }
+
+    /// Wakes the waiter registered as `id` with an empty batch, if it is still waiting.
+    private func expireWaiter(_ id: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<[Delivery]?, Never>? in
+            guard state.waiterID == id, let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume(returning: [])
     }
 
     func settle(_ settlements: [(Delivery, AMQPConsumer.Settlement)]) {

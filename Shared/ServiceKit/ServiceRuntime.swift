@@ -10,7 +10,7 @@ public final class ServiceRuntime: Sendable {
     public let publisher: AMQPPublisher
     public let relay: OutboxRelay
 
-    init(configuration: ServiceConfiguration, logger: Logger, pool: PostgresPool, publisher: AMQPPublisher) {
+    public init(configuration: ServiceConfiguration, logger: Logger, pool: PostgresPool, publisher: AMQPPublisher) {
         self.configuration = configuration
         self.logger = logger
         self.pool = pool

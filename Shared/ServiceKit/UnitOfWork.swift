@@ -25,6 +25,11 @@ public final class UnitOfWork {
         try connection.query(sql, parameters)
     }
 
+    /// Any message, for what the typed helpers below do not cover.
+    public func publish(_ message: OutgoingMessage) {
+        outgoing.append(message)
+    }
+
     /// A status event on `kefu.events`.
     public func emit(_ event: StatusEvent) throws {
         outgoing.append(OutgoingMessage(

@@ -21,7 +21,10 @@ public struct Migrator: Sendable {
     public let migrations: [Migration]
 
     public init(schema: String, migrations: [Migration]) {
-        precondition(schema.allSatisfy { $0.isLetter || $0 == "_" }, "schema names are identifiers")
+        // The schema name is spliced into SQL, so only plain identifiers are allowed.
+        precondition(schema.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
+                     && schema.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") },
+                     "schema names are plain SQL identifiers")
         self.schema = schema
         self.migrations = migrations.sorted { $0.version < $1.version }
     }

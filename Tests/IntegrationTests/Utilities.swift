@@ -1,0 +1,201 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import KefuContracts
+import KefuMessaging
+import KefuServiceKit
+import KefuStorage
+import Logging
+import Testing
+
+/// Where the stack started by `deploy/kefu test` listens. The script exports these from the
+/// env file it writes; running `swift test` by hand works after `set -a; . .state/test/kefu.env`.
+enum Stack {
+    static let environment = ProcessInfo.processInfo.environment
+
+    static func value(_ key: String) throws -> String {
+        guard let value = environment[key], !value.isEmpty else {
+            throw StackError("\(key) is not set: run the tests through deploy/kefu test")
+        }
+        return value
+    }
+
+    static var isAvailable: Bool { environment["KEFU_INTAKE_URL"] != nil }
+
+    static func url(_ service: String) throws -> URL { URL(string: try value("KEFU_\(service.uppercased())_URL"))! }
+    static func amqp(_ user: String) throws -> AMQPConfiguration { try AMQPConfiguration(url: try value("KEFU_\(user.uppercased())_AMQP_URL")) }
+    static func database(_ user: String) throws -> PostgresPool {
+        PostgresPool(configuration: .init(url: try value("KEFU_\(user.uppercased())_DATABASE_URL")))
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "kefu.tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// Runs `deploy/kefu service ACTION NAME test`, which finds the service by its pid file.
+    static func service(_ action: String, _ name: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        process.arguments = [root.appendingPathComponent("deploy/kefu").path, "service", action, name, "test"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw StackError("deploy/kefu service \(action) \(name) failed") }
+    }
+
+    static func pid(of service: String) throws -> Int32 {
+        let path = try value("KEFU_STATE_DIR") + "/pids/\(service).pid"
+        let text = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let pid = Int32(text) else { throw StackError("no pid for \(service)") }
+        return pid
+    }
+}
+
+struct StackError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A small HTTP client for the services' APIs.
+struct HTTP {
+    struct Reply {
+        let status: Int
+        let body: Data
+        let contentType: String?
+        func json() throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
+        }
+        func jsonArray() throws -> [[String: Any]] {
+            try JSONSerialization.jsonObject(with: body) as? [[String: Any]] ?? []
+        }
+    }
+
+    static func send(_ method: String, _ url: URL, json: Any? = nil, body: Data? = nil,
+                     contentType: String = "application/json") async throws -> Reply {
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let json {
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        } else if let body {
+            request.httpBody = body
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return Reply(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
+    }
+
+    static func get(_ url: URL) async throws -> Reply { try await send("GET", url) }
+}
+
+/// A monitoring tool's view of `kefu.events`: its own exclusive queue, with the monitor user.
+final class EventMonitor: Sendable {
+    let consumer: AMQPConsumer
+
+    init(bindingKey: String = "#") async throws {
+        consumer = AMQPConsumer(configuration: try Stack.amqp("monitor"),
+                                source: .exclusive(bindings: [.init(exchange: KefuExchange.events, routingKey: bindingKey)]),
+                                prefetch: 500, logger: Stack.logger)
+        _ = try await consumer.queueName()
+    }
+
+    /// Collects events until `done` holds for what was collected, or the time runs out.
+    func collect(timeout: Duration = .seconds(30), until done: ([StatusEvent]) -> Bool) async throws -> [StatusEvent] {
+        var events: [StatusEvent] = []
+        let deadline = ContinuousClock.now + timeout
+        while !done(events), ContinuousClock.now < deadline {
+            let remaining = deadline - ContinuousClock.now
+            guard let batch = await consumer.nextBatch(maximum: 500, timeout: remaining), !batch.isEmpty else { break }
+            for delivery in batch {
+                events.append(try KefuJSON.decode(StatusEvent.self, from: delivery.body))
+            }
+            consumer.settle(batch.map { ($0, .ack) })
+        }
+        return events
+    }
+
+    func close() { consumer.close() }
+}
+
+/// An integrator's gateway: publishes submissions and reads replies on its exclusive queue.
+final class Gateway: Sendable {
+    let publisher: AMQPPublisher
+    let replies: AMQPConsumer
+    let replyQueue: String
+
+    init() async throws {
+        let configuration = try Stack.amqp("integrator")
+        publisher = AMQPPublisher(configuration: configuration, logger: Stack.logger)
+        replies = AMQPConsumer(configuration: configuration, source: .exclusive(bindings: []), prefetch: 500,
+                               logger: Stack.logger)
+        replyQueue = try await replies.queueName()
+    }
+
+    func submit(_ submissions: [[String: Any]], channel: String = "phone") async throws {
+        let messages = try submissions.map { submission in
+            OutgoingMessage(exchange: KefuExchange.intake, routingKey: "submit.\(channel)",
+                            body: Array(try JSONSerialization.data(withJSONObject: submission)),
+                            correlationID: submission["submission_id"] as? String, replyTo: replyQueue)
+        }
+        for chunk in stride(from: 0, to: messages.count, by: 200) {
+            try await publisher.publish(Array(messages[chunk..<min(chunk + 200, messages.count)]))
+        }
+    }
+
+    func publishRaw(_ body: [UInt8], routingKey: String, contentType: String, correlationID: String) async throws {
+        try await publisher.publish([OutgoingMessage(exchange: KefuExchange.intake, routingKey: routingKey, body: body,
+                                                     contentType: contentType, correlationID: correlationID,
+                                                     replyTo: replyQueue)])
+    }
+
+    /// Replies keyed by correlation id, until `count` have arrived.
+    func replies(count: Int, timeout: Duration = .seconds(30)) async throws -> [String: IngressReply] {
+        var replies: [String: IngressReply] = [:]
+        let deadline = ContinuousClock.now + timeout
+        while replies.count < count, ContinuousClock.now < deadline {
+            let remaining = deadline - ContinuousClock.now
+            guard let batch = await self.replies.nextBatch(maximum: 500, timeout: remaining), !batch.isEmpty else { break }
+            for delivery in batch {
+                replies[delivery.correlationID ?? ""] = try KefuJSON.decode(IngressReply.self, from: delivery.body)
+            }
+            self.replies.settle(batch.map { ($0, .ack) })
+        }
+        return replies
+    }
+
+    func close() {
+        replies.close()
+        publisher.shutdown()
+    }
+}
+
+/// A phone submission as a gateway sends it, with a unique id.
+func phoneSubmission(_ id: String, body: String = "客户来电：泵车臂架无法展开，工地急用。") -> [String: Any] {
+    [
+        "submission_id": id,
+        "channel": "phone",
+        "received_at": "2026-11-23T08:00:00Z",
+        "customer": ["name": "张伟", "phone": "+86 138 \(String(format: "%04d", abs(id.hashValue) % 10000)) 0000",
+                     "tier": "vip"],
+        "subject": "泵车臂架无法展开",
+        "body": body,
+        "language": "zh-CN",
+        "metadata": ["ivr_path": "2-1"],
+    ]
+}
+
+/// Polls `check` until it returns a value or the time runs out.
+func eventually<T>(timeout: Duration = .seconds(30), _ check: () async throws -> T?) async throws -> T? {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if let value = try await check() { return value }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return nil
+}
+
+func unique(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
