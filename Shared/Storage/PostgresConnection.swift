@@ -15,6 +15,8 @@ public final class PostgresConnection {
             self.handle = nil
             throw PostgresError(code: .connectionFailed, serverMessage: message)
         }
+        // Server notices ("relation already exists, skipping") would go to stderr unstructured.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         try execute("SET TIME ZONE 'UTC'")
     }
 

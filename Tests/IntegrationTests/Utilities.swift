@@ -8,6 +8,9 @@ import KefuServiceKit
 import KefuStorage
 import Logging
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where the stack started by `deploy/kefu test` listens. The script exports these from the
 /// env file it writes; running `swift test` by hand works after `set -a; . .state/test/kefu.env`.
@@ -36,14 +39,28 @@ enum Stack {
     }()
 
     /// Runs `deploy/kefu service ACTION NAME test`, which finds the service by its pid file.
-    static func service(_ action: String, _ name: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        process.arguments = [root.appendingPathComponent("deploy/kefu").path, "service", action, name, "test"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw StackError("deploy/kefu service \(action) \(name) failed") }
+    ///
+    /// Spawned and reaped by hand on a dispatch thread: Foundation's `Process` can miss the exit
+    /// of a script whose children outlive it, and `waitpid` must not block the cooperative pool.
+    static func service(_ action: String, _ name: String) async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let arguments = ["/bin/bash", root.appendingPathComponent("deploy/kefu").path, "service", action, name, "test"]
+        let status: Int32 = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var pid: pid_t = 0
+                let argv = arguments.map { strdup($0) } + [nil]
+                defer { argv.forEach { free($0) } }
+                guard posix_spawn(&pid, "/bin/bash", nil, nil, argv, environ) == 0 else {
+                    continuation.resume(returning: -1)
+                    return
+                }
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                continuation.resume(returning: status)
+            }
+        }
+        guard status == 0 else { throw StackError("deploy/kefu service \(action) \(name) failed (\(status))") }
     }
 
     static func pid(of service: String) throws -> Int32 {
