@@ -101,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KefuTests",
-            dependencies: ["KefuContracts", "KefuClassification", "KefuServiceKit", "KefuDispatch"],
+            dependencies: ["KefuContracts", "KefuClassification", "KefuServiceKit", "KefuIntake", "KefuMessaging", "KefuStorage"],
             path: "Tests/KefuTests",
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,45 @@
+import Foundation
+import KefuContracts
+import KefuMessaging
+import KefuStorage
+import Testing
+
+@Suite("Wire formats")
+struct WireFormatTests {
+    @Test("AMQP URLs give user, password, host, port and vhost")
+    func amqpURL() throws {
+        let configuration = try AMQPConfiguration(url: "amqp://kefu-intake:p%40ss@127.0.0.1:5682/kefu")
+        #expect(configuration.user == "kefu-intake")
+        #expect(configuration.password == "p@ss")
+        #expect(configuration.port == 5682)
+        #expect(configuration.virtualHost == "kefu")
+        #expect(try AMQPConfiguration(url: "amqp://u:p@localhost").virtualHost == "/")
+        #expect(throws: AMQPError.self) { try AMQPConfiguration(url: "http://localhost") }
+    }
+
+    @Test("PostgreSQL timestamps and bytea read back exactly")
+    func postgresText() throws {
+        let date = try #require(Date(postgresText: "2026-11-23 08:00:00.25+00"))
+        #expect(date.timeIntervalSince1970 == 1_795_420_800.25)
+        #expect(Date(postgresText: "2026-11-23 16:00:00+08") == Date(timeIntervalSince1970: 1_795_420_800))
+        let bytes = Data([0, 1, 0xfe, 0xff])
+        #expect(bytes.postgresText == "\\x0001feff")
+        #expect(Data(postgresText: bytes.postgresText) == bytes)
+        #expect(["a\"b", "c\\d"].postgresText == #"{"a\"b","c\\d"}"#)
+    }
+
+    @Test("status events are CloudEvents 1.0 with routing keys from their type")
+    func statusEvent() throws {
+        let event = StatusEvent(id: "e1", service: "dispatch", type: .ticketAssigned, subject: "KF20261123-000001",
+                                time: Date(timeIntervalSince1970: 1_795_420_800),
+                                data: StatusEventData(ticketNumber: "KF20261123-000001", status: "assigned",
+                                                      occurredAt: Date(timeIntervalSince1970: 1_795_420_800)))
+        #expect(event.routingKey == "ticket.assigned")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(KefuJSON.encode(event))) as? [String: Any])
+        #expect(json["specversion"] as? String == "1.0")
+        #expect(json["source"] as? String == "/kefu/dispatch")
+        #expect(json["type"] as? String == "kefu.ticket.assigned")
+        #expect(json["time"] as? String == "2026-11-23T08:00:00.000Z")
+        #expect((json["data"] as? [String: Any])?["ticket_number"] as? String == "KF20261123-000001")
+    }
+}
