@@ -95,7 +95,7 @@ let package = Package(
     + [
         .executableTarget(
             name: "kefu-bench",
-            dependencies: ["KefuServiceKit"],
+            dependencies: ["KefuMessaging", "KefuContracts", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/kefu-bench",
             swiftSettings: swiftSettings
         ),
