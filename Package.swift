@@ -101,7 +101,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KefuTests",
-            dependencies: ["KefuContracts", "KefuClassification", "KefuServiceKit", "KefuIntake", "KefuMessaging", "KefuStorage"],
+            dependencies: [
+                "KefuContracts", "KefuMessaging", "KefuStorage", "KefuServiceKit",
+                "KefuIntake", "KefuClassification", "KefuDispatch", "KefuNotification", "KefuSurvey",
+            ],
             path: "Tests/KefuTests",
             swiftSettings: swiftSettings
         ),

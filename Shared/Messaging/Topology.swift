@@ -35,7 +35,7 @@ public struct Topology: Sendable {
             self.deadLetterExchange = deadLetterExchange
         }
 
-        var arguments: [String: AMQPFieldValue] {
+        public var arguments: [String: AMQPFieldValue] {
             var arguments: [String: AMQPFieldValue] = ["x-queue-type": .string("quorum")]
             if let deliveryLimit { arguments["x-delivery-limit"] = .int(Int64(deliveryLimit)) }
             if let deadLetterExchange {

@@ -23,6 +23,7 @@ public final class ConsumerService: Service, Sendable {
     private let logger: Logger
     private let processed: Counter
     private let deadLettered: Counter
+    private let batchDuration: Metrics.Timer
 
     public init(queue: String, consumer: AMQPConsumer, handler: any MessageHandler, pool: PostgresPool, schema: String,
                 service: String, batchSize: Int, doorbell: Doorbell, logger: Logger) {
@@ -37,6 +38,7 @@ public final class ConsumerService: Service, Sendable {
         self.logger = logger
         self.processed = Counter(label: "kefu_messages_processed_total", dimensions: [("queue", queue)])
         self.deadLettered = Counter(label: "kefu_messages_dead_lettered_total", dimensions: [("queue", queue)])
+        self.batchDuration = Metrics.Timer(label: "kefu_batch_duration_seconds", dimensions: [("queue", queue)])
     }
 
     public var isConnected: Bool { consumer.isConnected }
@@ -58,69 +60,84 @@ public final class ConsumerService: Service, Sendable {
         case deadLettered(String)
     }
 
-    /// Retries the batch while the database is unreachable; messages stay unacknowledged meanwhile.
-    /// A batch that keeps failing for another reason is split, so the culprit is found and the
-    /// broker dead-letters it (rejected) while its neighbours go through.
+    /// Handles a batch in one transaction. The fast path claims every message id in one statement
+    /// and runs the handlers back to back; if a handler fails, the batch is rolled back and run
+    /// again with a savepoint per delivery, so that only the culprit is dead-lettered.
+    ///
+    /// While the database is unreachable the batch is retried with backoff and stays
+    /// unacknowledged. A batch that keeps failing for another reason is split, and a single
+    /// delivery that still fails is rejected, which the broker dead-letters.
     func process(_ batch: [Delivery]) async {
         var backoff: Duration = .milliseconds(100)
+        var isolated = false
         var permanentFailures = 0
+        let started = ContinuousClock.now
         while true {
             do {
-                let outcomes = try await pool.withTransaction { [handler, schema, service, queue] connection in
+                let outcomes = try await pool.withTransaction { [handler, schema, service, queue, isolated] connection in
                     let work = UnitOfWork(connection: connection, schema: schema, service: service)
+                    let fresh = try work.claimInbox(messageIDs: batch.compactMap(\.messageID), queue: queue)
+                    var seen = Set<String>()
                     var outcomes: [Outcome] = []
                     for delivery in batch {
-                        outcomes.append(try Self.handle(delivery, handler: handler, work: work, queue: queue))
+                        if let id = delivery.messageID, !fresh.contains(id) || !seen.insert(id).inserted {
+                            outcomes.append(.duplicate)
+                        } else if isolated {
+                            outcomes.append(try Self.handleIsolated(delivery, handler: handler, work: work, queue: queue))
+                        } else {
+                            try handler.handle(delivery, in: work)
+                            outcomes.append(.done)
+                        }
                     }
                     try work.flushOutbox()
                     return outcomes
                 }
                 doorbell.ring()
                 consumer.settle(batch.map { ($0, .ack) })
+                let elapsed = ContinuousClock.now - started
+                batchDuration.recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                logger.debug("batch committed", metadata: ["queue": "\(queue)", "size": "\(batch.count)",
+                                                           "duration": "\(elapsed)"])
                 record(outcomes, batch)
                 return
-            } catch {
-                if (error as? PostgresError)?.isTransient != true {
-                    permanentFailures += 1
-                    if permanentFailures >= 3 {
-                        if batch.count == 1 {
-                            logger.error("message rejected after repeated failures",
-                                         metadata: ["queue": "\(queue)", "error": "\(error)"])
-                            consumer.settle([(batch[0], .reject)])
-                        } else {
-                            for delivery in batch { await process([delivery]) }
-                        }
-                        return
-                    }
-                }
+            } catch let error as PostgresError where error.isTransient {
                 logger.warning("batch failed; retrying", metadata: ["queue": "\(queue)", "error": "\(error)",
                                                                     "retry_in": "\(backoff)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
+            } catch {
+                if !isolated {
+                    isolated = true
+                    continue
+                }
+                permanentFailures += 1
+                guard permanentFailures >= 3 else { continue }
+                if batch.count == 1 {
+                    logger.error("message rejected after repeated failures",
+                                 metadata: ["queue": "\(queue)", "error": "\(error)"])
+                    consumer.settle([(batch[0], .reject)])
+                } else {
+                    for delivery in batch { await process([delivery]) }
+                }
+                return
             }
         }
     }
 
-    /// Handles one delivery inside its savepoint. Transient database errors escape and fail the
-    /// batch; anything else dead-letters this delivery alone.
-    private static func handle(_ delivery: Delivery, handler: any MessageHandler, work: UnitOfWork,
-                               queue: String) throws -> Outcome {
+    /// Handles one delivery inside its own savepoint. Transient database errors escape and fail
+    /// the batch; anything else dead-letters this delivery alone, in the batch's transaction.
+    private static func handleIsolated(_ delivery: Delivery, handler: any MessageHandler, work: UnitOfWork,
+                                       queue: String) throws -> Outcome {
         let mark = work.outgoing.count
         do {
-            return try work.connection.withSavepoint {
-                if let id = delivery.messageID, try !work.claimInbox(messageID: id, queue: queue) {
-                    return .duplicate
-                }
-                try handler.handle(delivery, in: work)
-                return .done
-            }
+            try work.connection.withSavepoint { try handler.handle(delivery, in: work) }
+            return .done
         } catch let error as PostgresError where error.isTransient {
             throw error
         } catch {
             work.discardOutgoing(after: mark)
             let reason = String(describing: error)
             work.deadLetter(delivery, queue: queue, reason: reason)
-            if let id = delivery.messageID { _ = try work.claimInbox(messageID: id, queue: queue) }
             return .deadLettered(reason)
         }
     }

@@ -69,6 +69,14 @@ extension Request {
         }
     }
 
+    /// A query parameter the endpoint cannot do without; its absence is a 422 naming it.
+    public func requiredQuery(_ name: String) throws -> String {
+        guard let value = uri.queryParameters.get(name), !value.isEmpty else {
+            throw Problem.invalid([FieldError(field: name, message: "query parameter is required")])
+        }
+        return value
+    }
+
     /// Decodes a JSON body into `type`, answering 400 with the decoding path when it does not fit.
     public func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int = 1 << 20) async throws -> Value {
         let bytes = try await bodyBytes(limit: limit)

@@ -108,11 +108,14 @@ public final class UnitOfWork {
             ])
     }
 
-    /// Records a message id as processed; false when it was processed before (a redelivery).
-    func claimInbox(messageID: String, queue: String) throws -> Bool {
-        try connection.query(
-            "INSERT INTO \(schema).inbox (message_id, queue) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            [messageID, queue]).affectedRows == 1
+    /// Records message ids as processed, in one statement; returns the ids not seen before.
+    /// An id already in the inbox belongs to a message whose effects are committed: a redelivery.
+    func claimInbox(messageIDs: [String], queue: String) throws -> Set<String> {
+        guard !messageIDs.isEmpty else { return [] }
+        return try Set(connection.query("""
+            INSERT INTO \(schema).inbox (message_id, queue) SELECT unnest($1::text[]), $2
+            ON CONFLICT DO NOTHING RETURNING message_id
+            """, [messageIDs, queue]).map { try $0.require("message_id", as: String.self) })
     }
 }
 

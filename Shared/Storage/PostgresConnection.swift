@@ -33,14 +33,29 @@ public final class PostgresConnection {
     }
 
     /// Runs one statement with `$1`-style parameters. Values never become part of the SQL text.
+    ///
+    /// Each distinct SQL text is prepared once per connection and executed by name afterwards:
+    /// the statements are fixed strings in the code, so the cache stays small, and skipping the
+    /// parse and plan on every call is most of the server's work for Kefu's short statements.
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws -> PostgresRows {
         guard let handle else { throw PostgresError(code: .connectionLost) }
+        let name = try preparedName(for: sql, on: handle)
         let texts = parameters.map { $0?.postgresText }
         let result: OpaquePointer? = withCStrings(texts) { pointers in
-            PQexecParams(handle, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+            PQexecPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0)
         }
         return try consume(result)
+    }
+
+    private var prepared: [String: String] = [:]
+
+    private func preparedName(for sql: String, on handle: OpaquePointer) throws -> String {
+        if let name = prepared[sql] { return name }
+        let name = "kefu_\(prepared.count)"
+        _ = try consume(PQprepare(handle, name, sql, 0, nil))
+        prepared[sql] = name
+        return name
     }
 
     /// Runs SQL without parameters; it may hold several statements (migrations).

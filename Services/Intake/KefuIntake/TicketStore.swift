@@ -14,16 +14,15 @@ enum TicketStore {
     /// Creates the ticket for `submission`, or finds the one an earlier copy created.
     static func accept(_ submission: Submission, in work: UnitOfWork) throws -> Accepted {
         // Claim the submission id first: a concurrent copy on another replica waits here and
-        // then finds the ticket this one made.
-        let number = try work.query("""
-            SELECT 'KF' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' ||
-                   lpad(nextval('intake.ticket_number_seq')::text, 6, '0') AS number
-            """).first!.require("number", as: String.self)
+        // then finds the ticket this one made. (A lost race leaves a gap in the numbers.)
         let claimed = try work.query("""
-            INSERT INTO intake.submissions (submission_id, ticket_number) VALUES ($1, $2)
+            INSERT INTO intake.submissions (submission_id, ticket_number)
+            VALUES ($1, 'KF' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' ||
+                        lpad(nextval('intake.ticket_number_seq')::text, 6, '0'))
             ON CONFLICT (submission_id) DO NOTHING
-            """, [submission.submissionID, number]).affectedRows == 1
-        guard claimed else {
+            RETURNING ticket_number
+            """, [submission.submissionID]).first
+        guard let number: String = try claimed?.require("ticket_number") else {
             let existing = try work.query("SELECT ticket_number FROM intake.submissions WHERE submission_id = $1",
                                           [submission.submissionID]).first!.require("ticket_number", as: String.self)
             return Accepted(ticketNumber: existing, duplicate: true)

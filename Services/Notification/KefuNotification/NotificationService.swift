@@ -51,9 +51,7 @@ public enum NotificationService {
         ],
         routes: { router, runtime in
             router.get("/v1/notifications") { request, _ -> Response in
-                guard let ticket = request.uri.queryParameters.get("ticket") else {
-                    throw Problem.invalid([FieldError(field: "ticket", message: "query parameter is required")])
-                }
+                let ticket = try request.requiredQuery("ticket")
                 let deliveries = try await runtime.read { connection in
                     try connection.query("""
                         SELECT id, ticket_number, purpose, channel, status, provider, created_at, sent_at
@@ -66,7 +64,7 @@ public enum NotificationService {
 }
 
 struct DeliveryView: Encodable, Sendable {
-    let id: UUID
+    let id: String
     let ticketNumber: String
     let purpose: String
     let channel: String
@@ -83,7 +81,7 @@ struct DeliveryView: Encodable, Sendable {
     }
 
     init(_ row: PostgresRow) throws {
-        id = try row.require("id")
+        id = try row.require("id", as: UUID.self).uuidString.lowercased()
         ticketNumber = try row.require("ticket_number")
         purpose = try row.require("purpose")
         channel = try row.require("channel")

@@ -36,9 +36,7 @@ public enum SurveyService {
         ],
         routes: { router, runtime in
             router.get("/v1/surveys") { request, _ -> Response in
-                guard let ticket = request.uri.queryParameters.get("ticket") else {
-                    throw Problem.invalid([FieldError(field: "ticket", message: "query parameter is required")])
-                }
+                let ticket = try request.requiredQuery("ticket")
                 let surveys = try await runtime.read { connection in
                     try connection.query("""
                         SELECT id, ticket_number, status, expires_at, created_at FROM survey.surveys WHERE ticket_number = $1
@@ -50,7 +48,7 @@ public enum SurveyService {
 }
 
 struct SurveyView: Encodable, Sendable {
-    let id: UUID
+    let id: String
     let ticketNumber: String
     let status: String
     let expiresAt: Date
@@ -64,7 +62,7 @@ struct SurveyView: Encodable, Sendable {
     }
 
     init(_ row: PostgresRow) throws {
-        id = try row.require("id")
+        id = try row.require("id", as: UUID.self).uuidString.lowercased()
         ticketNumber = try row.require("ticket_number")
         status = try row.require("status")
         expiresAt = try row.require("expires_at")
