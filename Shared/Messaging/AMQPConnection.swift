@@ -39,6 +39,12 @@ final class AMQPConnection {
         try check("channel.open")
     }
 
+    /// Forgets a connection that failed: its peer may be gone, so closing it politely would
+    /// block on a reply that never comes. `deinit` then only frees it and closes the socket.
+    func abandon() {
+        isOpen = false
+    }
+
     deinit {
         if isOpen {
             amqp_channel_close(state, channel, Int32(AMQP_REPLY_SUCCESS))
@@ -157,9 +163,12 @@ final class AMQPConnection {
         }
     }
 
-    /// Gives the library a chance to send and check heartbeats while nothing else is happening.
+    /// Gives the library a chance to send and check heartbeats while nothing else is happening,
+    /// and notices a close the server sent meanwhile.
     func serviceHeartbeats() throws {
-        _ = try waitFrame(timeoutMilliseconds: 0)
+        if let frame = try waitFrame(timeoutMilliseconds: 0), frame.frame_type == UInt8(AMQP_FRAME_METHOD) {
+            try throwIfClose(frame.payload.method)
+        }
     }
 
     // MARK: Consuming

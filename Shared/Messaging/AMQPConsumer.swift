@@ -262,6 +262,7 @@ private final class ConsumerWorker: @unchecked Sendable {
     /// the ones buffered here are dropped, since their tags mean nothing on the next connection.
     private func disconnect(after error: any Error) {
         logger.warning("consumer connection lost", metadata: ["error": "\(error)"])
+        connection?.abandon()
         connection = nil
         state.withLock { state in
             state.connected = false

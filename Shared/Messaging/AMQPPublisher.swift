@@ -131,6 +131,7 @@ private final class PublisherWorker: @unchecked Sendable {
     }
 
     private func dropConnection() {
+        connection?.abandon()
         connection = nil
         connected.store(false, ordering: .relaxed)
     }
