@@ -100,8 +100,8 @@ public final class UnitOfWork {
                 outgoing.map(\.exchange),
                 outgoing.map(\.routingKey),
                 outgoing.map(\.contentType),
-                OptionalArray(outgoing.map(\.type)),
-                OptionalArray(outgoing.map(\.correlationID)),
+                PostgresNullableArray(outgoing.map(\.type)),
+                PostgresNullableArray(outgoing.map(\.correlationID)),
                 headers,
                 outgoing.map(\.mandatory),
                 outgoing.map { Data($0.body) },
@@ -116,19 +116,5 @@ public final class UnitOfWork {
             INSERT INTO \(schema).inbox (message_id, queue) SELECT unnest($1::text[]), $2
             ON CONFLICT DO NOTHING RETURNING message_id
             """, [messageIDs, queue]).map { try $0.require("message_id", as: String.self) })
-    }
-}
-
-/// An array literal whose missing elements are SQL NULL.
-struct OptionalArray: PostgresEncodable {
-    let values: [String?]
-    init(_ values: [String?]) { self.values = values }
-
-    var postgresText: String {
-        "{" + values.map { value in
-            guard let value else { return "NULL" }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            return "\"\(escaped)\""
-        }.joined(separator: ",") + "}"
     }
 }

@@ -97,16 +97,38 @@ extension Date: PostgresEncodable, PostgresDecodable {
     }
 }
 
-/// A list travels as a PostgreSQL array literal, for `= ANY($1)`.
+/// A list travels as a PostgreSQL array literal, for `= ANY($1)` and `unnest($1)`.
 extension Array: PostgresEncodable where Element: PostgresEncodable {
-    public var postgresText: String {
-        let items = map { element -> String in
-            let escaped = element.postgresText
-                .replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"")
-            return "\"\(escaped)\""
+    public var postgresText: String { PostgresArrayLiteral.make(map { $0.postgresText }) }
+}
+
+/// A list of texts some of which are SQL NULL.
+public struct PostgresNullableArray: PostgresEncodable {
+    public let elements: [String?]
+    public init(_ elements: [String?]) { self.elements = elements }
+    public var postgresText: String { PostgresArrayLiteral.make(elements) }
+}
+
+enum PostgresArrayLiteral {
+    /// Built in one pass over the UTF-8 bytes: outbox batches send whole message bodies this way,
+    /// and Foundation's `replacingOccurrences` had been a seventh of a service's CPU.
+    static func make(_ elements: [String?]) -> String {
+        var literal: [UInt8] = [UInt8(ascii: "{")]
+        for (index, element) in elements.enumerated() {
+            if index > 0 { literal.append(UInt8(ascii: ",")) }
+            guard let element else {
+                literal.append(contentsOf: "NULL".utf8)
+                continue
+            }
+            literal.append(UInt8(ascii: "\""))
+            for byte in element.utf8 {
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { literal.append(UInt8(ascii: "\\")) }
+                literal.append(byte)
+            }
+            literal.append(UInt8(ascii: "\""))
         }
-        return "{" + items.joined(separator: ",") + "}"
+        literal.append(UInt8(ascii: "}"))
+        return String(decoding: literal, as: UTF8.self)
     }
 }
 

@@ -26,6 +26,7 @@ struct WireFormatTests {
         #expect(bytes.postgresText == "\\x0001feff")
         #expect(Data(postgresText: bytes.postgresText) == bytes)
         #expect(["a\"b", "c\\d"].postgresText == #"{"a\"b","c\\d"}"#)
+        #expect(PostgresNullableArray(["x", nil]).postgresText == #"{"x",NULL}"#)
     }
 
     @Test("status events are CloudEvents 1.0 with routing keys from their type")
