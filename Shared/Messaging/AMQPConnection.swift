@@ -36,7 +36,12 @@ final class AMQPConnection {
         }
         isOpen = true
         amqp_channel_open(state, channel)
-        try check("channel.open")
+        do {
+            try check("channel.open")
+        } catch {
+            abandon()
+            throw error
+        }
     }
 
     /// Forgets a connection that failed: its peer may be gone, so closing it politely would

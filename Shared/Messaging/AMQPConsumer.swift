@@ -199,8 +199,10 @@ private final class ConsumerWorker: @unchecked Sendable {
 
     private func connectIfNeeded(backoff: inout Duration) -> AMQPConnection? {
         if let connection { return connection }
+        var opened: AMQPConnection?
         do {
             let fresh = try AMQPConnection(configuration: configuration)
+            opened = fresh
             try fresh.declare(topology)
             let queueName: String
             switch source {
@@ -224,6 +226,8 @@ private final class ConsumerWorker: @unchecked Sendable {
             logger.info("consumer connected", metadata: ["queue": "\(queueName)"])
             return fresh
         } catch {
+            // Refused half way (a 403 on declare, say): the server has closed it already.
+            opened?.abandon()
             state.withLock { $0.lastError = "\(error)" }
             logger.warning("consumer connect failed", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
             Thread.sleep(forTimeInterval: Double(backoff.components.seconds) + Double(backoff.components.attoseconds) / 1e18)

@@ -123,7 +123,12 @@ private final class PublisherWorker: @unchecked Sendable {
     private func connect() throws -> AMQPConnection {
         if let connection { return connection }
         let fresh = try AMQPConnection(configuration: configuration)
-        try fresh.enablePublisherConfirms()
+        do {
+            try fresh.enablePublisherConfirms()
+        } catch {
+            fresh.abandon()
+            throw error
+        }
         connection = fresh
         nextTag = 1
         connected.store(true, ordering: .relaxed)
