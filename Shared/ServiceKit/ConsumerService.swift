@@ -79,15 +79,22 @@ public final class ConsumerService: Service, Sendable {
                     let fresh = try work.claimInbox(messageIDs: batch.compactMap(\.messageID), queue: queue)
                     var seen = Set<String>()
                     var outcomes: [Outcome] = []
+                    var pending: [Delivery] = []
                     for delivery in batch {
                         if let id = delivery.messageID, !fresh.contains(id) || !seen.insert(id).inserted {
                             outcomes.append(.duplicate)
                         } else if isolated {
                             outcomes.append(try Self.handleIsolated(delivery, handler: handler, work: work, queue: queue))
+                        } else if handler is any BatchMessageHandler {
+                            pending.append(delivery)
+                            outcomes.append(.done)
                         } else {
                             try handler.handle(delivery, in: work)
                             outcomes.append(.done)
                         }
+                    }
+                    if let batchHandler = handler as? any BatchMessageHandler, !pending.isEmpty {
+                        try batchHandler.handle(batch: pending, in: work)
                     }
                     try work.flushOutbox()
                     return outcomes

@@ -8,6 +8,19 @@ public protocol MessageHandler: Sendable {
     func handle(_ delivery: Delivery, in work: UnitOfWork) throws
 }
 
+/// A handler that can take a whole batch at once, for set-based SQL: one statement for the batch
+/// instead of one per delivery. When a batch fails, the consumer retries each delivery alone as a
+/// batch of one, so a poison message is still isolated.
+public protocol BatchMessageHandler: MessageHandler {
+    func handle(batch: [Delivery], in work: UnitOfWork) throws
+}
+
+extension BatchMessageHandler {
+    public func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
+        try handle(batch: [delivery], in: work)
+    }
+}
+
 /// A handler written as a closure.
 public struct MessageHandlerClosure: MessageHandler {
     let body: @Sendable (Delivery, UnitOfWork) throws -> Void

@@ -40,12 +40,11 @@ struct SubmissionHandler: MessageHandler {
     }
 }
 
-/// Feeds the status timeline from `kefu.events`.
-struct StatusEventHandler: MessageHandler {
-    func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
-        let event = try delivery.decode(StatusEvent.self)
+/// Feeds the status timeline from `kefu.events`, a batch at a time.
+struct StatusEventHandler: BatchMessageHandler {
+    func handle(batch: [Delivery], in work: UnitOfWork) throws {
+        let events = try batch.map { try $0.decode(StatusEvent.self) }
         // intake records its own events when it commits them.
-        guard event.source != "/kefu/\(work.service)" else { return }
-        try TimelineStore.record(event, in: work)
+        try TimelineStore.record(events.filter { $0.source != "/kefu/\(work.service)" }, in: work)
     }
 }

@@ -50,7 +50,7 @@ enum TicketStore {
                                 data: StatusEventData(ticketNumber: number, status: "new",
                                                       channel: submission.channel.rawValue, occurredAt: now))
         try work.emit(event)
-        try TimelineStore.record(event, in: work)
+        try TimelineStore.record([event], in: work)
         return Accepted(ticketNumber: number, duplicate: false)
     }
 
