@@ -1,7 +1,11 @@
 // Publishes N submissions as fast as the broker takes them, with all five services running, and
 // prints end-to-end throughput (submitted → ticket.assigned) and latency percentiles.
 //
-//   deploy/kefu up && deploy/kefu bench 5000
+//   deploy/kefu up && deploy/kefu bench 5000        # as fast as the broker takes them
+//   deploy/kefu bench 3000 150                        # paced at 150 submissions/s
+//
+// At full speed the latency figures measure the backlog; paced below capacity, they measure
+// the system.
 //
 // It connects as the integrator (publish + replies) and as a monitoring tool (ticket.assigned
 // events), exactly as outside tools would, using the settings in the stack's env file.
@@ -22,6 +26,9 @@ func setting(_ key: String) -> String {
     return value
 }
 let count = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 5000
+/// Submissions per second; nil publishes as fast as the broker confirms.
+let rate = CommandLine.arguments.dropFirst(2).first.flatMap(Double.init)
+let chunkSize = rate.map { max(1, Int($0 / 50)) } ?? 200
 var logger = Logger(label: "kefu.bench")
 logger.logLevel = .warning
 
@@ -76,9 +83,12 @@ let collector = Task { () -> (tickets: [String: String], assignedAt: [String: Co
     return (tickets, assignedAt)
 }
 
-for chunk in stride(from: 0, to: count, by: 200) {
+for chunk in stride(from: 0, to: count, by: chunkSize) {
+    if let rate {
+        try await Task.sleep(until: start + .seconds(Double(chunk) / rate))
+    }
     var messages: [OutgoingMessage] = []
-    for index in chunk..<min(chunk + 200, count) {
+    for index in chunk..<min(chunk + chunkSize, count) {
         let id = "bench-\(run)-\(index)"
         let body: [String: Any] = [
             "submission_id": id, "channel": "phone",
