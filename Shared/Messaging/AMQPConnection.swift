@@ -228,11 +228,6 @@ final class AMQPConnection {
         }
     }
 
-    func cancel(consumerTag: String) {
-        let arena = Arena()
-        amqp_basic_cancel(state, channel, arena.bytes(consumerTag))
-    }
-
     // MARK: Frames and errors
 
     private func waitFrame(timeoutMilliseconds: Int) throws -> amqp_frame_t? {

@@ -9,7 +9,6 @@ public struct AMQPError: Error, CustomStringConvertible, Sendable {
         public static let closedByServer = Code(base: "closedByServer")
         public static let library = Code(base: "library")
         public static let publishNacked = Code(base: "publishNacked")
-        public static let publishReturned = Code(base: "publishReturned")
         public static let confirmTimeout = Code(base: "confirmTimeout")
         public static let shutDown = Code(base: "shutDown")
         public var description: String { base }
@@ -35,6 +34,4 @@ public struct AMQPError: Error, CustomStringConvertible, Sendable {
         if let replyCode { text += ", replyCode: \(replyCode)" }
         return text + ")"
     }
-
-    public var isAccessRefused: Bool { replyCode == 403 }
 }

@@ -63,9 +63,6 @@ public struct Delivery: Sendable {
     public let type: String?
     public let headers: [String: AMQPFieldValue]
 
-    /// Times the broker handed this message out before (quorum queues count it).
-    public var deliveryCount: Int { Int(headers["x-delivery-count"]?.intValue ?? 0) }
-
     public init(deliveryTag: UInt64, generation: Int = 0, exchange: String, routingKey: String,
                 redelivered: Bool = false, body: [UInt8], contentType: String? = nil, messageID: String? = nil,
                 correlationID: String? = nil, replyTo: String? = nil, type: String? = nil,

@@ -102,7 +102,7 @@ public final class ConsumerService: Service, Sendable {
                 doorbell.ring()
                 consumer.settle(batch.map { ($0, .ack) })
                 let elapsed = ContinuousClock.now - started
-                batchDuration.recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                batchDuration.record(duration: elapsed)
                 logger.debug("batch committed", metadata: ["queue": "\(queue)", "size": "\(batch.count)",
                                                            "duration": "\(elapsed)"])
                 record(outcomes, batch)

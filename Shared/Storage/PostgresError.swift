@@ -41,6 +41,5 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    public static let uniqueViolation = "23505"
     public static let insufficientPrivilege = "42501"
 }
