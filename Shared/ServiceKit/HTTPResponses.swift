@@ -84,6 +84,9 @@ extension Request {
             return try KefuJSON.decode(type, from: bytes)
         } catch let DecodingError.keyNotFound(key, context) {
             throw Problem.invalid([FieldError(field: Self.pointer(context.codingPath + [key]), message: "is required")])
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            // Not JSON at all, as opposed to JSON with a bad field.
+            throw Problem(.badRequest, title: "Malformed JSON", detail: "the body is not valid JSON")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
                 let DecodingError.dataCorrupted(context) {
             throw Problem.invalid([FieldError(field: Self.pointer(context.codingPath), message: "has the wrong type or format")])
