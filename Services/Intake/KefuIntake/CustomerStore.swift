@@ -3,44 +3,81 @@ import KefuContracts
 import KefuServiceKit
 import KefuStorage
 
-/// Finds the customer a submission is about, by any contact point it carries, or creates one.
+/// Finds the customer each submission is about, by any contact point it carries, or creates one.
+/// Works on a whole batch in four statements; two submissions of one new customer in the same
+/// batch find the same customer.
 enum CustomerStore {
     struct Customer: Sendable {
         let id: UUID
         let tier: Submission.Tier
     }
 
-    static func findOrCreate(_ submitted: Submission.Customer, in work: UnitOfWork) throws -> Customer {
-        var contacts: [(kind: String, value: String)] = []
-        if let phone = submitted.phone { contacts.append(("phone", ContactNormalizer.phone(phone))) }
-        if let email = submitted.email { contacts.append(("email", ContactNormalizer.email(email))) }
-        if let externalID = submitted.externalID { contacts.append(("external_id", externalID)) }
+    private struct ContactKey: Hashable {
+        let kind: String
+        let value: String
+    }
 
-        let existing = try work.query("""
-            SELECT c.id, c.tier FROM intake.contact_points p JOIN intake.customers c ON c.id = p.customer_id
+    static func findOrCreate(_ submitted: [Submission.Customer], in work: UnitOfWork) throws -> [Customer] {
+        let keysPerSubmission = submitted.map(contactKeys)
+        let allKeys = Array(Set(keysPerSubmission.joined()))
+        var known: [ContactKey: Customer] = [:]
+        for row in try work.query("""
+            SELECT p.kind, p.value, c.id, c.tier
+            FROM intake.contact_points p JOIN intake.customers c ON c.id = p.customer_id
             WHERE (p.kind, p.value) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-            ORDER BY c.created_at LIMIT 1
-            """, [contacts.map(\.kind), contacts.map(\.value)]).first
-
-        let customer: Customer
-        if let existing {
-            let id: UUID = try existing.require("id")
-            let storedTier = Submission.Tier(rawValue: try existing.require("tier")) ?? .standard
-            customer = Customer(id: id, tier: submitted.tier ?? storedTier)
-            try work.query("""
-                UPDATE intake.customers SET name = coalesce($2, name), tier = $3, updated_at = now() WHERE id = $1
-                """, [id, submitted.name, customer.tier.rawValue])
-        } else {
-            customer = Customer(id: UUID(), tier: submitted.tier ?? .standard)
-            try work.query("INSERT INTO intake.customers (id, name, tier) VALUES ($1, $2, $3)",
-                           [customer.id, submitted.name, customer.tier.rawValue])
+            """, [allKeys.map(\.kind), allKeys.map(\.value)]) {
+            known[ContactKey(kind: try row.require("kind"), value: try row.require("value"))] =
+                Customer(id: try row.require("id"), tier: Submission.Tier(rawValue: try row.require("tier")) ?? .standard)
         }
-        // New contact points join the customer; one already held by another customer stays there.
+
+        var created: [UUID: (name: String?, tier: Submission.Tier)] = [:]
+        var updated: [UUID: (name: String?, tier: Submission.Tier)] = [:]
+        var customers: [Customer] = []
+        for (customer, keys) in zip(submitted, keysPerSubmission) {
+            let found = keys.lazy.compactMap { known[$0] }.first
+            let id = found?.id ?? UUID()
+            let tier = customer.tier ?? found?.tier ?? .standard
+            let resolved = Customer(id: id, tier: tier)
+            if found == nil || created[id] != nil {
+                created[id] = (customer.name ?? created[id]?.name, tier)
+            } else {
+                updated[id] = (customer.name ?? updated[id]?.name, tier)
+            }
+            // Later submissions in the batch find this customer, as it is now, by these contact points.
+            for key in keys where known[key] == nil || known[key]?.id == id { known[key] = resolved }
+            customers.append(resolved)
+        }
+
+        if !created.isEmpty {
+            let rows = Array(created)
+            try work.query("INSERT INTO intake.customers (id, name, tier) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])",
+                           [rows.map(\.key), PostgresNullableArray(rows.map(\.value.name)), rows.map(\.value.tier.rawValue)])
+        }
+        if !updated.isEmpty {
+            let rows = Array(updated)
+            try work.query("""
+                UPDATE intake.customers c SET name = coalesce(u.name, c.name), tier = u.tier, updated_at = now()
+                FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, name, tier) WHERE c.id = u.id
+                """, [rows.map(\.key), PostgresNullableArray(rows.map(\.value.name)), rows.map(\.value.tier.rawValue)])
+        }
+        // New contact points join their customer; one already held by another customer stays there.
+        var contactRows: [(ContactKey, UUID)] = []
+        for (customer, keys) in zip(customers, keysPerSubmission) {
+            contactRows += keys.map { ($0, customer.id) }
+        }
         try work.query("""
             INSERT INTO intake.contact_points (kind, value, customer_id)
-            SELECT kind, value, $3 FROM unnest($1::text[], $2::text[]) AS t(kind, value)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[])
             ON CONFLICT (kind, value) DO NOTHING
-            """, [contacts.map(\.kind), contacts.map(\.value), customer.id])
-        return customer
+            """, [contactRows.map(\.0.kind), contactRows.map(\.0.value), contactRows.map(\.1)])
+        return customers
+    }
+
+    private static func contactKeys(_ customer: Submission.Customer) -> [ContactKey] {
+        var keys: [ContactKey] = []
+        if let phone = customer.phone { keys.append(ContactKey(kind: "phone", value: ContactNormalizer.phone(phone))) }
+        if let email = customer.email { keys.append(ContactKey(kind: "email", value: ContactNormalizer.email(email))) }
+        if let externalID = customer.externalID { keys.append(ContactKey(kind: "external_id", value: externalID)) }
+        return keys
     }
 }

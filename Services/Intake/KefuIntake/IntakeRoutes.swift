@@ -16,7 +16,7 @@ enum IntakeRoutes {
             let raw = try await request.bodyBytes(limit: Submission.maximumBodyBytes + 16 * 1024)
             switch Submission.validate(json: raw) {
             case .success(let submission):
-                let accepted = try await runtime.transaction { work in try TicketStore.accept(submission, in: work) }
+                let accepted = try await runtime.transaction { work in try TicketStore.accept([submission], in: work)[0] }
                 guard let ticket = try await runtime.read({ try TicketView.load(accepted.ticketNumber, on: $0) }) else {
                     throw Problem.notFound("ticket \(accepted.ticketNumber)")
                 }

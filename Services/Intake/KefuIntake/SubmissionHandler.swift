@@ -8,21 +8,29 @@ import KefuServiceKit
 /// A valid submission becomes a ticket; an invalid one is kept in `rejected_submissions`. Either
 /// way the gateway gets its answer on `reply_to`, and the delivery is settled normally: a
 /// rejection is an answer, not a poison message.
-struct SubmissionHandler: MessageHandler {
-    func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
-        let channel = delivery.routingKey.hasPrefix("submit.") ? String(delivery.routingKey.dropFirst(7)) : nil
-        let reply: IngressReply
-        switch Self.validate(delivery, channel: channel) {
-        case .success(let submission):
-            let accepted = try TicketStore.accept(submission, in: work)
-            reply = .accepted(ticketNumber: accepted.ticketNumber, duplicate: accepted.duplicate)
-        case .failure(let error):
-            try TicketStore.reject(raw: delivery.body, contentType: delivery.contentType,
-                                   source: "amqp:\(delivery.routingKey)", errors: error.errors, in: work)
-            reply = .rejected(error.errors)
+struct SubmissionHandler: BatchMessageHandler {
+    func handle(batch: [Delivery], in work: UnitOfWork) throws {
+        var accepted: [(delivery: Delivery, submission: Submission)] = []
+        var replies: [(Delivery, IngressReply)] = []
+        for delivery in batch {
+            let channel = delivery.routingKey.hasPrefix("submit.") ? String(delivery.routingKey.dropFirst(7)) : nil
+            switch Self.validate(delivery, channel: channel) {
+            case .success(let submission):
+                accepted.append((delivery, submission))
+            case .failure(let error):
+                try TicketStore.reject(raw: delivery.body, contentType: delivery.contentType,
+                                       source: "amqp:\(delivery.routingKey)", errors: error.errors, in: work)
+                replies.append((delivery, .rejected(error.errors)))
+            }
         }
-        if let replyTo = delivery.replyTo, !replyTo.isEmpty {
-            try work.reply(to: replyTo, correlationID: delivery.correlationID, body: reply)
+        let answers = try TicketStore.accept(accepted.map(\.submission), in: work)
+        for (item, answer) in zip(accepted, answers) {
+            replies.append((item.delivery, .accepted(ticketNumber: answer.ticketNumber, duplicate: answer.duplicate)))
+        }
+        for (delivery, reply) in replies {
+            if let replyTo = delivery.replyTo, !replyTo.isEmpty {
+                try work.reply(to: replyTo, correlationID: delivery.correlationID, body: reply)
+            }
         }
     }
 

@@ -11,47 +11,84 @@ enum TicketStore {
         let duplicate: Bool
     }
 
-    /// Creates the ticket for `submission`, or finds the one an earlier copy created.
-    static func accept(_ submission: Submission, in work: UnitOfWork) throws -> Accepted {
-        // Claim the submission id first: a concurrent copy on another replica waits here and
+    /// Creates the tickets for a batch of submissions, or finds those earlier copies created.
+    /// Returns one answer per submission, in order; a handful of statements for the whole batch.
+    static func accept(_ submissions: [Submission], in work: UnitOfWork) throws -> [Accepted] {
+        // Claim the submission ids first: a concurrent copy on another replica waits here and
         // then finds the ticket this one made. (A lost race leaves a gap in the numbers.)
-        let claimed = try work.query("""
+        guard !submissions.isEmpty else { return [] }
+        let ids = submissions.map(\.submissionID)
+        var claimed: [String: String] = [:]
+        for row in try work.query("""
             INSERT INTO intake.submissions (submission_id, ticket_number)
-            VALUES ($1, 'KF' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' ||
-                        lpad(nextval('intake.ticket_number_seq')::text, 6, '0'))
+            SELECT id, 'KF' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' ||
+                       lpad(nextval('intake.ticket_number_seq')::text, 6, '0')
+            FROM unnest($1::text[]) WITH ORDINALITY AS s(id, position) ORDER BY position
             ON CONFLICT (submission_id) DO NOTHING
-            RETURNING ticket_number
-            """, [submission.submissionID]).first
-        guard let number: String = try claimed?.require("ticket_number") else {
-            let existing = try work.query("SELECT ticket_number FROM intake.submissions WHERE submission_id = $1",
-                                          [submission.submissionID]).first!.require("ticket_number", as: String.self)
-            return Accepted(ticketNumber: existing, duplicate: true)
+            RETURNING submission_id, ticket_number
+            """, [ids]) {
+            claimed[try row.require("submission_id")] = try row.require("ticket_number")
+        }
+        var existing: [String: String] = [:]
+        if claimed.count < Set(ids).count {
+            for row in try work.query("SELECT submission_id, ticket_number FROM intake.submissions WHERE submission_id = ANY($1)",
+                                      [ids.filter { claimed[$0] == nil }]) {
+                existing[try row.require("submission_id")] = try row.require("ticket_number")
+            }
         }
 
-        let customer = try CustomerStore.findOrCreate(submission.customer, in: work)
+        // Each claimed id is new once; a second copy in the same batch is a duplicate of it.
+        var fresh: [(submission: Submission, number: String)] = []
+        var answers: [Accepted] = []
+        var taken = Set<String>()
+        for submission in submissions {
+            if let number = claimed[submission.submissionID], taken.insert(submission.submissionID).inserted {
+                fresh.append((submission, number))
+                answers.append(Accepted(ticketNumber: number, duplicate: false))
+            } else {
+                let number = claimed[submission.submissionID] ?? existing[submission.submissionID]!
+                answers.append(Accepted(ticketNumber: number, duplicate: true))
+            }
+        }
+        guard !fresh.isEmpty else { return answers }
+
+        let customers = try CustomerStore.findOrCreate(fresh.map(\.submission.customer), in: work)
         let now = Date()
         try work.query("""
             INSERT INTO intake.tickets (number, customer_id, submission_id, channel, subject, body, language,
                                         product, attachments, metadata, created_at, updated_at, status_changed_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $11, $11)
-            """, [number, customer.id, submission.submissionID, submission.channel.rawValue, submission.subject,
-                  submission.body, submission.language, try json(submission.product),
-                  try json(submission.attachments), try json(submission.metadata), now])
+            SELECT number, customer_id, submission_id, channel, subject, body, language, product, attachments,
+                   metadata, $11, $11, $11
+            FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                        $8::jsonb[], $9::jsonb[], $10::jsonb[])
+                AS t(number, customer_id, submission_id, channel, subject, body, language, product, attachments, metadata)
+            """, [
+                fresh.map(\.number), customers.map(\.id), fresh.map(\.submission.submissionID),
+                fresh.map(\.submission.channel.rawValue), PostgresNullableArray(fresh.map(\.submission.subject)),
+                fresh.map(\.submission.body), PostgresNullableArray(fresh.map(\.submission.language)),
+                PostgresNullableArray(try fresh.map { try json($0.submission.product) }),
+                PostgresNullableArray(try fresh.map { try json($0.submission.attachments) }),
+                PostgresNullableArray(try fresh.map { try json($0.submission.metadata) }),
+                now,
+            ])
 
-        let created = TicketCreated(
-            ticketNumber: number, submissionID: submission.submissionID, channel: submission.channel,
-            subject: submission.subject, body: submission.body, language: submission.language,
-            customer: .init(id: customer.id.uuidString.lowercased(), name: submission.customer.name,
-                            phone: submission.customer.phone.map(ContactNormalizer.phone),
-                            email: submission.customer.email.map(ContactNormalizer.email), tier: customer.tier),
-            product: submission.product, createdAt: now)
-        try work.send(created, id: "ticket.created:\(number)")
-        let event = StatusEvent(service: work.service, type: .ticketCreated, subject: number, time: now,
-                                data: StatusEventData(ticketNumber: number, status: "new",
-                                                      channel: submission.channel.rawValue, occurredAt: now))
-        try work.emit(event)
-        try TimelineStore.record([event], in: work)
-        return Accepted(ticketNumber: number, duplicate: false)
+        var events: [StatusEvent] = []
+        for ((submission, number), customer) in zip(fresh, customers) {
+            try work.send(TicketCreated(
+                ticketNumber: number, submissionID: submission.submissionID, channel: submission.channel,
+                subject: submission.subject, body: submission.body, language: submission.language,
+                customer: .init(id: customer.id.uuidString.lowercased(), name: submission.customer.name,
+                                phone: submission.customer.phone.map(ContactNormalizer.phone),
+                                email: submission.customer.email.map(ContactNormalizer.email), tier: customer.tier),
+                product: submission.product, createdAt: now), id: "ticket.created:\(number)")
+            let event = StatusEvent(service: work.service, type: .ticketCreated, subject: number, time: now,
+                                    data: StatusEventData(ticketNumber: number, status: "new",
+                                                          channel: submission.channel.rawValue, occurredAt: now))
+            try work.emit(event)
+            events.append(event)
+        }
+        try TimelineStore.record(events, in: work)
+        return answers
     }
 
     /// Keeps a refused submission with its reasons and tells monitoring tools, without its content.
