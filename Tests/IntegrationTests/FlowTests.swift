@@ -129,6 +129,10 @@ struct FlowTests {
         let fields = Set(errors.compactMap { $0["field"] })
         #expect(fields == ["/channel", "/customer/tier", "/customer", "/body", "/colour"])
 
+        let notJSON = try await HTTP.send("POST", tickets, body: Data("{\"submission_id\": ".utf8))
+        #expect(notJSON.status == 400)
+        #expect((try notJSON.json()["errors"] as? [[String: String]])?.first?["message"] == "is not valid JSON")
+
         let wrongType = try await HTTP.send("POST", tickets, body: Data("hello".utf8), contentType: "text/plain")
         #expect(wrongType.status == 415)
         let tooLarge = try await HTTP.send("POST", tickets, json: [

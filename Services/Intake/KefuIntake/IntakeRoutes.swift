@@ -26,6 +26,10 @@ enum IntakeRoutes {
                     try TicketStore.reject(raw: raw, contentType: contentType, source: "http", errors: error.errors,
                                            in: work)
                 }
+                // An error at the root means the body is not a submission at all: a malformed request.
+                if error.errors.contains(where: { $0.field.isEmpty }) {
+                    throw Problem(.badRequest, title: "Malformed submission", detail: "see errors", errors: error.errors)
+                }
                 throw Problem.invalid(error.errors)
             }
         }
