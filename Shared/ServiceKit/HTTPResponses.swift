@@ -77,25 +77,16 @@ extension Request {
         return value
     }
 
-    /// Decodes a JSON body into `type`, answering 400 with the decoding path when it does not fit.
+    /// Decodes a JSON body into `type`: 422 naming the field that does not fit, 400 when it is not JSON.
     public func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int = 1 << 20) async throws -> Value {
         let bytes = try await bodyBytes(limit: limit)
         do {
             return try KefuJSON.decode(type, from: bytes)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw Problem.invalid([FieldError(field: Self.pointer(context.codingPath + [key]), message: "is required")])
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
-            // Not JSON at all, as opposed to JSON with a bad field.
+        } catch let error as DecodingError {
+            if let field = error.fieldError { throw Problem.invalid([field]) }
             throw Problem(.badRequest, title: "Malformed JSON", detail: "the body is not valid JSON")
-        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
-                let DecodingError.dataCorrupted(context) {
-            throw Problem.invalid([FieldError(field: Self.pointer(context.codingPath), message: "has the wrong type or format")])
         } catch {
             throw Problem(.badRequest, title: "Malformed JSON", detail: "the body is not valid JSON")
         }
-    }
-
-    private static func pointer(_ path: [any CodingKey]) -> String {
-        path.map { "/" + ($0.intValue.map(String.init) ?? $0.stringValue) }.joined()
     }
 }

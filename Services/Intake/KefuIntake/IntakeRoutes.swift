@@ -16,11 +16,12 @@ enum IntakeRoutes {
             let raw = try await request.bodyBytes(limit: Submission.maximumBodyBytes + 16 * 1024)
             switch Submission.validate(json: raw) {
             case .success(let submission):
-                let accepted = try await runtime.transaction { work in try TicketStore.accept([submission], in: work)[0] }
-                guard let ticket = try await runtime.read({ try TicketView.load(accepted.ticketNumber, on: $0) }) else {
-                    throw Problem.notFound("ticket \(accepted.ticketNumber)")
+                let (ticket, duplicate) = try await runtime.transaction { work -> (TicketView?, Bool) in
+                    let accepted = try TicketStore.accept([submission], in: work)[0]
+                    return (try TicketView.load(accepted.ticketNumber, on: work.connection), accepted.duplicate)
                 }
-                return try Response.json(ticket, status: accepted.duplicate ? .ok : .created)
+                guard let ticket else { throw Problem.notFound("the ticket for this submission") }
+                return try Response.json(ticket, status: duplicate ? .ok : .created)
             case .failure(let error):
                 try await runtime.transaction { work in
                     try TicketStore.reject(raw: raw, contentType: contentType, source: "http", errors: error.errors,
