@@ -30,6 +30,13 @@ public enum MessagingMigrations {
                 received_at timestamptz NOT NULL DEFAULT now()
             );
             """),
+        // The relay claims pending rows in id order. Keyed on next_attempt_at, the index did
+        // not match that order, so the planner walked the primary key through every published
+        // row kept for the retention period: 250 ms a claim after a day's traffic.
+        Migration(version: 2, name: "outbox pending rows in id order", sql: """
+            DROP INDEX IF EXISTS outbox_unpublished;
+            CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (id) WHERE published_at IS NULL;
+            """),
     ]
 
     /// Service migrations are numbered from 100 so that shared ones can be added below them.
