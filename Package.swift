@@ -42,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
@@ -67,6 +68,14 @@ let package = Package(
             resources: [],
             swiftSettings: swiftSettings
         ),
+        // iconv lives in glibc: the module only makes its header importable.
+        .systemLibrary(name: "CIconv", path: "Shared/CIconv"),
+        .target(
+            name: "KefuMail",
+            dependencies: ["CIconv", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/Mail",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KefuContracts",
             path: "Shared/Contracts",
@@ -87,7 +96,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
     ]
-    + service("Intake", executable: "kefu-intake")
+    + service("Intake", executable: "kefu-intake", dependencies: ["KefuMail"])
     + service("Classification", executable: "kefu-classification")
     + service("Dispatch", executable: "kefu-dispatch")
     + service("Notification", executable: "kefu-notification")
@@ -102,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "KefuTests",
             dependencies: [
-                "KefuContracts", "KefuMessaging", "KefuStorage", "KefuServiceKit",
+                "KefuContracts", "KefuMessaging", "KefuStorage", "KefuServiceKit", "KefuMail",
                 "KefuIntake", "KefuClassification", "KefuDispatch", "KefuNotification", "KefuSurvey",
             ],
             path: "Tests/KefuTests",
