@@ -45,6 +45,8 @@ public enum StatusEventType: String, Codable, Sendable, CaseIterable {
     case ticketSLABreached = "kefu.ticket.sla_breached"
     case ticketResolved = "kefu.ticket.resolved"
     case ticketReopened = "kefu.ticket.reopened"
+    /// A follow-up from the customer was added to an open ticket.
+    case ticketMessageAdded = "kefu.ticket.message_added"
     case ticketClosed = "kefu.ticket.closed"
     case submissionRejected = "kefu.submission.rejected"
     case notificationSent = "kefu.notification.sent"
@@ -74,6 +76,8 @@ public struct StatusEventData: Codable, Sendable, Hashable {
     public var deliveryID: String?
     /// survey.*: the survey's id.
     public var surveyID: String?
+    /// ticket.created: the closed ticket a late follow-up opened this one for.
+    public var relatedTicketNumber: String?
 
     enum CodingKeys: String, CodingKey {
         case status, channel, category, priority, reasons
@@ -87,13 +91,14 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         case deliveryChannel = "delivery_channel"
         case deliveryID = "delivery_id"
         case surveyID = "survey_id"
+        case relatedTicketNumber = "related_ticket_number"
     }
 
     public init(ticketNumber: String? = nil, status: String? = nil, channel: String? = nil, category: String? = nil,
                 priority: String? = nil, teamID: String? = nil, agentID: String? = nil, slaClass: String? = nil,
                 firstResponseDueAt: Date? = nil, resolutionDueAt: Date? = nil, occurredAt: Date = Date(),
                 reasons: [FieldError]? = nil, deliveryChannel: String? = nil, deliveryID: String? = nil,
-                surveyID: String? = nil) {
+                surveyID: String? = nil, relatedTicketNumber: String? = nil) {
         self.ticketNumber = ticketNumber
         self.status = status
         self.channel = channel
@@ -108,6 +113,7 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         self.reasons = reasons
         self.deliveryChannel = deliveryChannel
         self.deliveryID = deliveryID
+        self.relatedTicketNumber = relatedTicketNumber
         self.surveyID = surveyID
     }
 }

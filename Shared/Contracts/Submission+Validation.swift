@@ -7,6 +7,10 @@ extension Submission {
     /// reported instead of silently dropped. `expectedChannel` is the channel named by the AMQP
     /// routing key, when there is one; the body must agree with it.
     public static func validate(json bytes: [UInt8], expectedChannel: String? = nil) -> Result<Submission, ValidationError> {
+        if String(validating: bytes, as: UTF8.self) == nil {
+            let offset = Self.firstInvalidUTF8Offset(bytes)
+            return .failure(ValidationError([FieldError(field: "", message: "is not valid UTF-8 (byte \(offset))")]))
+        }
         let value: JSONValue
         do {
             value = try KefuJSON.decode(JSONValue.self, from: bytes)
@@ -20,6 +24,23 @@ extension Submission {
         let submission = checker.submission(object, expectedChannel: expectedChannel)
         if let submission, checker.errors.isEmpty { return .success(submission) }
         return .failure(ValidationError(checker.errors))
+    }
+
+    /// One `local@domain.tld` address, without blanks.
+    public static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
+    }
+
+    /// Where the first byte that breaks UTF-8 is, so a gateway can find it.
+    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            offset += UTF8.width(scalar)
+        }
+        return offset
     }
 }
 
@@ -42,7 +63,7 @@ private struct FieldChecker {
     }
 
     mutating func string(_ object: [String: JSONValue], _ key: String, at path: String, required: Bool = false,
-                         maxLength: Int = 1000) -> String? {
+                         maxLength: Int = 1000, maxCharacters: Int? = nil) -> String? {
         let field = "\(path)/\(key)"
         switch object[key] {
         case nil, .null?:
@@ -52,6 +73,10 @@ private struct FieldChecker {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if required && trimmed.isEmpty {
                 fail(field, "must not be empty")
+                return nil
+            }
+            if let maxCharacters, text.count > maxCharacters {
+                fail(field, "is longer than \(maxCharacters) characters")
                 return nil
             }
             if text.utf8.count > maxLength {
@@ -76,8 +101,8 @@ private struct FieldChecker {
     }
 
     mutating func submission(_ root: [String: JSONValue], expectedChannel: String?) -> Submission? {
-        rejectUnknown(root, allowed: ["submission_id", "channel", "received_at", "customer", "subject", "body",
-                                      "language", "product", "attachments", "metadata"], at: "")
+        rejectUnknown(root, allowed: ["submission_id", "channel", "ticket_number", "received_at", "customer", "subject",
+                                      "body", "language", "product", "attachments", "metadata"], at: "")
         let submissionID = string(root, "submission_id", at: "", required: true, maxLength: 200)
         var channel: Submission.Channel?
         if let text = string(root, "channel", at: "", required: true, maxLength: 20) {
@@ -94,7 +119,12 @@ private struct FieldChecker {
             if receivedAt == nil { fail("/received_at", "must be an RFC 3339 timestamp") }
         }
         let customer = self.customer(root)
-        let subject = string(root, "subject", at: "", maxLength: 1000)
+        let ticketNumber = string(root, "ticket_number", at: "", maxLength: 40)
+        if let ticketNumber, !ticketNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            fail("/ticket_number", "must be a ticket number such as KF-20261123-000001")
+        }
+        let subject = string(root, "subject", at: "", maxLength: 4 * Submission.maximumSubjectCharacters,
+                             maxCharacters: Submission.maximumSubjectCharacters)
         let body = string(root, "body", at: "", required: true, maxLength: Submission.maximumBodyBytes)
         let language = string(root, "language", at: "", maxLength: 35)
         let product = self.product(root)
@@ -110,7 +140,8 @@ private struct FieldChecker {
             metadata = nested
         }
         guard let submissionID, let channel, let customer, let body else { return nil }
-        return Submission(submissionID: submissionID, channel: channel, receivedAt: receivedAt, customer: customer,
+        return Submission(submissionID: submissionID, channel: channel, ticketNumber: ticketNumber,
+                          receivedAt: receivedAt, customer: customer,
                           subject: subject, body: body, language: language, product: product,
                           attachments: attachments, metadata: metadata)
     }
@@ -160,6 +191,9 @@ private struct FieldChecker {
         switch root["attachments"] {
         case nil, .null?: return nil
         case .array(let items)?:
+            if items.count > Submission.maximumAttachments {
+                fail("/attachments", "has \(items.count) entries; at most \(Submission.maximumAttachments) are allowed")
+            }
             var attachments = [Submission.Attachment]()
             for (index, item) in items.enumerated() {
                 let path = "/attachments/\(index)"
@@ -167,7 +201,7 @@ private struct FieldChecker {
                     fail(path, "must be an object, not \(item.kindName)")
                     continue
                 }
-                rejectUnknown(object, allowed: ["filename", "content_type", "size", "url"], at: path)
+                rejectUnknown(object, allowed: ["filename", "content_type", "size", "url", "sha256"], at: path)
                 let filename = string(object, "filename", at: path, required: true, maxLength: 255)
                 var size: Int?
                 switch object["size"] {
@@ -175,10 +209,14 @@ private struct FieldChecker {
                 case .number(let number)? where number >= 0 && number == number.rounded(): size = Int(number)
                 default: fail("\(path)/size", "must be a whole number of bytes")
                 }
+                let sha256 = string(object, "sha256", at: path, maxLength: 64)
+                if let sha256, sha256.count != 64 || !sha256.allSatisfy(\.isHexDigit) {
+                    fail("\(path)/sha256", "must be 64 hexadecimal digits")
+                }
                 if let filename {
                     attachments.append(Submission.Attachment(
                         filename: filename, contentType: string(object, "content_type", at: path, maxLength: 200),
-                        size: size, url: string(object, "url", at: path, maxLength: 2000)))
+                        size: size, url: string(object, "url", at: path, maxLength: 2000), sha256: sha256?.lowercased()))
                 }
             }
             return attachments
@@ -188,10 +226,7 @@ private struct FieldChecker {
         }
     }
 
-    static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
-    }
+    static func looksLikeEmail(_ text: String) -> Bool { Submission.looksLikeEmail(text) }
 
     static func isCalendarDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-")

@@ -48,15 +48,28 @@ public struct Submission: Codable, Sendable, Hashable {
         public var contentType: String?
         public var size: Int?
         public var url: String?
+        /// Lower-case hex SHA-256 of the content, when the gateway (or intake, for mail) knows it.
+        public var sha256: String?
 
         enum CodingKeys: String, CodingKey {
-            case filename, size, url
+            case filename, size, url, sha256
             case contentType = "content_type"
+        }
+
+        public init(filename: String, contentType: String? = nil, size: Int? = nil, url: String? = nil,
+                    sha256: String? = nil) {
+            self.filename = filename
+            self.contentType = contentType
+            self.size = size
+            self.url = url
+            self.sha256 = sha256
         }
     }
 
     public var submissionID: String
     public var channel: Channel
+    /// The ticket this submission follows up, e.g. a number the caller typed into the IVR.
+    public var ticketNumber: String?
     public var receivedAt: Date?
     public var customer: Customer
     public var subject: String?
@@ -69,14 +82,17 @@ public struct Submission: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case channel, customer, subject, body, language, product, attachments, metadata
         case submissionID = "submission_id"
+        case ticketNumber = "ticket_number"
         case receivedAt = "received_at"
     }
 
-    public init(submissionID: String, channel: Channel, receivedAt: Date? = nil, customer: Customer,
+    public init(submissionID: String, channel: Channel, ticketNumber: String? = nil, receivedAt: Date? = nil,
+                customer: Customer,
                 subject: String? = nil, body: String, language: String? = nil, product: Product? = nil,
                 attachments: [Attachment]? = nil, metadata: [String: JSONValue]? = nil) {
         self.submissionID = submissionID
         self.channel = channel
+        self.ticketNumber = ticketNumber
         self.receivedAt = receivedAt
         self.customer = customer
         self.subject = subject
@@ -89,4 +105,7 @@ public struct Submission: Codable, Sendable, Hashable {
 
     /// Largest accepted body, in UTF-8 bytes.
     public static let maximumBodyBytes = 64 * 1024
+    /// RFC 5322's line limit, which mail subjects live under.
+    public static let maximumSubjectCharacters = 998
+    public static let maximumAttachments = 20
 }

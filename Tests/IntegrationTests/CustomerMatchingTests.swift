@@ -5,7 +5,7 @@ import Testing
 @Suite("intake finds the customer by any contact point", .serialized)
 struct CustomerMatchingTests {
     func customerID(of number: String) async throws -> String? {
-        try await HTTP.get(try Stack.url("intake").appending(path: "v1/tickets/\(number)")).json()["customer_id"] as? String
+        (try await HTTP.get(try Stack.url("intake").appending(path: "v1/tickets/\(number)")).json()["customer"] as? [String: Any])?["id"] as? String
     }
 
     @Test("phone only, then phone and email, then email only: one customer")

@@ -68,5 +68,36 @@ enum IntakeMigrations {
             );
             CREATE INDEX ticket_timeline_ticket ON ticket_timeline (ticket_number, occurred_at);
             """),
+        Migration(version: 101, name: "ticket messages, per-day ticket numbers, linked tickets", sql: """
+            -- The last number handed out on each day, in KEFU_TICKET_TIME_ZONE. Taking numbers
+            -- inside the ticket's own transaction means a rolled-back batch returns them unused,
+            -- and two replicas queue on the day's row instead of racing.
+            CREATE TABLE ticket_counters (
+                day date PRIMARY KEY,
+                last integer NOT NULL
+            );
+            -- A submission id is claimed before its ticket is known; the number follows in the
+            -- same transaction.
+            ALTER TABLE submissions ALTER COLUMN ticket_number DROP NOT NULL;
+            CREATE INDEX submissions_ticket ON submissions (ticket_number);
+            ALTER TABLE tickets ADD COLUMN linked_ticket text;
+            CREATE INDEX tickets_created ON tickets (created_at, number);
+            CREATE TABLE ticket_messages (
+                id bigserial PRIMARY KEY,
+                ticket_number text NOT NULL REFERENCES tickets (number),
+                submission_id text NOT NULL,
+                channel text NOT NULL,
+                subject text,
+                body text NOT NULL,
+                attachments jsonb,
+                email_message_id text,
+                raw_mail bytea,
+                received_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX ticket_messages_ticket ON ticket_messages (ticket_number, id);
+            CREATE INDEX ticket_messages_email ON ticket_messages (email_message_id) WHERE email_message_id IS NOT NULL;
+            INSERT INTO ticket_messages (ticket_number, submission_id, channel, subject, body, attachments, received_at)
+            SELECT number, submission_id, channel, subject, body, attachments, created_at FROM tickets;
+            """),
     ]
 }

@@ -3,36 +3,23 @@ import Hummingbird
 import KefuContracts
 import KefuServiceKit
 
-/// Intake's HTTP API: the same ingress contract as AMQP, and ticket look-ups.
+/// Intake's HTTP API: the same ingress contract as AMQP, raw inbound mail, and ticket look-ups.
 enum IntakeRoutes {
-    static func add(to router: Router<BasicRequestContext>, runtime: ServiceRuntime) {
+    static func add(to router: Router<BasicRequestContext>, runtime: ServiceRuntime, settings: IntakeSettings) {
         router.post("/v1/tickets") { request, _ -> Response in
-            let contentType = request.headers[.contentType]?.split(separator: ";").first
-                .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard contentType == "application/json" else {
-                throw Problem(.unsupportedMediaType, title: "Unsupported media type",
-                              detail: "send the submission as application/json")
-            }
+            let contentType = try request.requireContentType(["application/json"], hint: "send the submission as application/json")
             let raw = try await request.bodyBytes(limit: Submission.maximumBodyBytes + 16 * 1024)
-            switch Submission.validate(json: raw) {
-            case .success(let submission):
-                let (ticket, duplicate) = try await runtime.transaction { work -> (TicketView?, Bool) in
-                    let accepted = try TicketStore.accept([submission], in: work)[0]
-                    return (try TicketView.load(accepted.ticketNumber, on: work.connection), accepted.duplicate)
-                }
-                guard let ticket else { throw Problem.notFound("the ticket for this submission") }
-                return try Response.json(ticket, status: duplicate ? .ok : .created)
-            case .failure(let error):
-                try await runtime.transaction { work in
-                    try TicketStore.reject(raw: raw, contentType: contentType, source: "http", errors: error.errors,
-                                           in: work)
-                }
-                // An error at the root means the body is not a submission at all: a malformed request.
-                if error.errors.contains(where: { $0.field.isEmpty }) {
-                    throw Problem(.badRequest, title: "Malformed submission", detail: "see errors", errors: error.errors)
-                }
-                throw Problem.invalid(error.errors)
-            }
+            let validated = Submission.validate(json: raw).map(IncomingSubmission.init)
+            return try await answer(validated, raw: raw, contentType: contentType, source: "http", runtime: runtime,
+                                    settings: settings)
+        }
+
+        router.post("/v1/inbound/email") { request, _ -> Response in
+            let contentType = try request.requireContentType(["message/rfc822"], hint: "post the raw message as message/rfc822")
+            let raw = try await request.bodyBytes(limit: maximumMailBytes)
+            let validated = EmailSubmission.make(from: raw, ticketPrefix: settings.ticketPrefix)
+            return try await answer(validated, raw: raw, contentType: contentType, source: "http:email", runtime: runtime,
+                                    settings: settings)
         }
 
         router.get("/v1/tickets/{number}") { _, context -> Response in
@@ -42,5 +29,47 @@ enum IntakeRoutes {
             }
             return try Response.json(ticket)
         }
+    }
+
+    /// Raw mail carries attachments in base64, so it may be far larger than a JSON submission.
+    static let maximumMailBytes = 25 * 1024 * 1024
+
+    /// 201 with a new ticket; 200 with the ticket a repeat or a follow-up went to; 400 or 422
+    /// naming every problem, after keeping the refused submission.
+    private static func answer(_ validated: Result<IncomingSubmission, ValidationError>, raw: [UInt8],
+                               contentType: String, source: String, runtime: ServiceRuntime,
+                               settings: IntakeSettings) async throws -> Response {
+        switch validated {
+        case .success(let incoming):
+            let (ticket, accepted) = try await runtime.transaction { work -> (TicketView?, TicketStore.Accepted) in
+                let accepted = try TicketStore.accept([incoming], settings: settings, in: work)[0]
+                return (try TicketView.load(accepted.ticketNumber, on: work.connection), accepted)
+            }
+            guard let ticket else { throw Problem.notFound("the ticket for this submission") }
+            var response = try Response.json(ticket, status: accepted.outcome == .created ? .created : .ok)
+            response.headers[.init("Kefu-Submission-Outcome")!] = accepted.outcome.rawValue
+            return response
+        case .failure(let error):
+            try await runtime.transaction { work in
+                try TicketStore.reject(raw: raw, contentType: contentType, source: source, errors: error.errors, in: work)
+            }
+            // An error at the root means the body is not a submission at all: a malformed request.
+            if error.errors.contains(where: { $0.field.isEmpty }) {
+                throw Problem(.badRequest, title: "Malformed submission", detail: "see errors", errors: error.errors)
+            }
+            throw Problem.invalid(error.errors)
+        }
+    }
+}
+
+extension Request {
+    /// The media type of the body, lower-cased and without parameters, if it is one of `accepted`.
+    func requireContentType(_ accepted: Set<String>, hint: String) throws -> String {
+        let contentType = headers[.contentType]?.split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let contentType, accepted.contains(contentType) else {
+            throw Problem(.unsupportedMediaType, title: "Unsupported media type", detail: hint)
+        }
+        return contentType
     }
 }

@@ -13,7 +13,7 @@ public enum IntakeService {
         consumers: [
             .init(queue: Topology.Queue(name: submissionsQueue,
                                         bindings: [.init(exchange: KefuExchange.intake, routingKey: "submit.*")]),
-                  makeHandler: { _ in SubmissionHandler() }),
+                  makeHandler: { _ in SubmissionHandler(settings: .current) }),
             .init(queue: Topology.Queue(name: statusQueue, bindings: [
                       .init(exchange: KefuExchange.events, routingKey: "ticket.*"),
                       .init(exchange: KefuExchange.events, routingKey: "notification.*"),
@@ -21,5 +21,5 @@ public enum IntakeService {
                   ]),
                   makeHandler: { _ in StatusEventHandler() }),
         ],
-        routes: { router, runtime in IntakeRoutes.add(to: router, runtime: runtime) })
+        routes: { router, runtime in IntakeRoutes.add(to: router, runtime: runtime, settings: .current) })
 }

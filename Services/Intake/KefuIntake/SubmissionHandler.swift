@@ -9,12 +9,14 @@ import KefuServiceKit
 /// way the gateway gets its answer on `reply_to`, and the delivery is settled normally: a
 /// rejection is an answer, not a poison message.
 struct SubmissionHandler: BatchMessageHandler {
+    let settings: IntakeSettings
+
     func handle(batch: [Delivery], in work: UnitOfWork) throws {
-        var accepted: [(delivery: Delivery, submission: Submission)] = []
+        var accepted: [(delivery: Delivery, submission: IncomingSubmission)] = []
         var replies: [(Delivery, IngressReply)] = []
         for delivery in batch {
             let channel = delivery.routingKey.hasPrefix("submit.") ? String(delivery.routingKey.dropFirst(7)) : nil
-            switch Self.validate(delivery, channel: channel) {
+            switch validate(delivery, channel: channel) {
             case .success(let submission):
                 accepted.append((delivery, submission))
             case .failure(let error):
@@ -23,9 +25,9 @@ struct SubmissionHandler: BatchMessageHandler {
                 replies.append((delivery, .rejected(error.errors)))
             }
         }
-        let answers = try TicketStore.accept(accepted.map(\.submission), in: work)
+        let answers = try TicketStore.accept(accepted.map(\.submission), settings: settings, in: work)
         for (item, answer) in zip(accepted, answers) {
-            replies.append((item.delivery, .accepted(ticketNumber: answer.ticketNumber, duplicate: answer.duplicate)))
+            replies.append((item.delivery, .accepted(answer)))
         }
         for (delivery, reply) in replies {
             if let replyTo = delivery.replyTo, !replyTo.isEmpty {
@@ -34,16 +36,19 @@ struct SubmissionHandler: BatchMessageHandler {
         }
     }
 
-    static func validate(_ delivery: Delivery, channel: String?) -> Result<Submission, ValidationError> {
-        switch delivery.contentType?.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces) }) {
+    func validate(_ delivery: Delivery, channel: String?) -> Result<IncomingSubmission, ValidationError> {
+        switch delivery.contentType?.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
         case nil, "application/json"?:
-            return Submission.validate(json: delivery.body, expectedChannel: channel)
+            return Submission.validate(json: delivery.body, expectedChannel: channel).map(IncomingSubmission.init)
         case "message/rfc822"?:
-            return .failure(ValidationError([FieldError(
-                field: "", message: "raw email (message/rfc822) is not accepted yet; send the JSON contract")]))
+            guard channel == Submission.Channel.email.rawValue else {
+                return .failure(ValidationError([FieldError(
+                    field: "", message: "raw email (message/rfc822) is taken on routing key submit.email only")]))
+            }
+            return EmailSubmission.make(from: delivery.body, ticketPrefix: settings.ticketPrefix)
         case let other?:
             return .failure(ValidationError([FieldError(
-                field: "", message: "content_type \(other) is not supported; use application/json")]))
+                field: "", message: "content_type \(other) is not supported; use application/json or message/rfc822")]))
         }
     }
 }
@@ -54,5 +59,11 @@ struct StatusEventHandler: BatchMessageHandler {
         let events = try batch.map { try $0.decode(StatusEvent.self) }
         // intake records its own events when it commits them.
         try TimelineStore.record(events.filter { $0.source != "/kefu/\(work.service)" }, in: work)
+    }
+}
+
+extension IngressReply {
+    static func accepted(_ answer: TicketStore.Accepted) -> IngressReply {
+        .accepted(ticketNumber: answer.ticketNumber, duplicate: answer.duplicate, outcome: answer.outcome.rawValue)
     }
 }

@@ -7,88 +7,204 @@ import KefuStorage
 /// tickets back. Every function runs inside the caller's transaction.
 enum TicketStore {
     struct Accepted: Sendable {
+        enum Outcome: String, Sendable {
+            /// A new ticket.
+            case created
+            /// A copy of a submission seen before: the ticket it made.
+            case duplicate
+            /// Added as a message to an open ticket.
+            case followUp = "follow_up"
+            /// Added to a resolved or closed ticket, which it reopened.
+            case reopened
+        }
+
         let ticketNumber: String
-        let duplicate: Bool
+        let outcome: Outcome
+
+        var duplicate: Bool { outcome == .duplicate }
     }
 
-    /// Creates the tickets for a batch of submissions, or finds those earlier copies created.
-    /// Returns one answer per submission, in order; a handful of statements for the whole batch.
-    static func accept(_ submissions: [Submission], in work: UnitOfWork) throws -> [Accepted] {
+    /// Accepts a batch: new tickets, follow-ups to existing ones, and repeats of earlier
+    /// submissions. Returns one answer per submission, in order; a handful of statements for the
+    /// whole batch.
+    static func accept(_ batch: [IncomingSubmission], settings: IntakeSettings, in work: UnitOfWork) throws -> [Accepted] {
+        guard !batch.isEmpty else { return [] }
         // Claim the submission ids first: a concurrent copy on another replica waits here and
-        // then finds the ticket this one made. (A lost race leaves a gap in the numbers.)
-        guard !submissions.isEmpty else { return [] }
-        let ids = submissions.map(\.submissionID)
-        var claimed: [String: String] = [:]
-        for row in try work.query("""
-            INSERT INTO intake.submissions (submission_id, ticket_number)
-            SELECT id, 'KF' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD') || '-' ||
-                       lpad(nextval('intake.ticket_number_seq')::text, 6, '0')
-            FROM unnest($1::text[]) WITH ORDINALITY AS s(id, position) ORDER BY position
-            ON CONFLICT (submission_id) DO NOTHING
-            RETURNING submission_id, ticket_number
-            """, [ids]) {
-            claimed[try row.require("submission_id")] = try row.require("ticket_number")
-        }
-        var existing: [String: String] = [:]
+        // then finds the ticket this one made.
+        let ids = batch.map(\.submission.submissionID)
+        let claimed = Set(try work.query("""
+            INSERT INTO intake.submissions (submission_id) SELECT DISTINCT unnest($1::text[])
+            ON CONFLICT (submission_id) DO NOTHING RETURNING submission_id
+            """, [ids]).map { try $0.require("submission_id", as: String.self) })
+        var numberOf: [String: String] = [:]
         if claimed.count < Set(ids).count {
             for row in try work.query("SELECT submission_id, ticket_number FROM intake.submissions WHERE submission_id = ANY($1)",
-                                      [ids.filter { claimed[$0] == nil }]) {
-                existing[try row.require("submission_id")] = try row.require("ticket_number")
+                                      [ids.filter { !claimed.contains($0) }]) {
+                numberOf[try row.require("submission_id")] = try row.decode("ticket_number")
             }
         }
 
-        // Each claimed id is new once; a second copy in the same batch is a duplicate of it.
-        var fresh: [(submission: Submission, number: String)] = []
+        // Each claimed id is handled once; a second copy in the same batch is a duplicate of it.
+        var fresh: [IncomingSubmission] = []
+        var handled = Set<String>()
+        for incoming in batch where claimed.contains(incoming.submission.submissionID) {
+            if handled.insert(incoming.submission.submissionID).inserted { fresh.append(incoming) }
+        }
+        var outcomes: [String: Accepted.Outcome] = [:]
+        if !fresh.isEmpty {
+            let placed = try place(fresh, settings: settings, in: work)
+            for (incoming, (number, outcome)) in zip(fresh, placed) {
+                numberOf[incoming.submission.submissionID] = number
+                outcomes[incoming.submission.submissionID] = outcome
+            }
+        }
+
         var answers: [Accepted] = []
-        var taken = Set<String>()
-        for submission in submissions {
-            if let number = claimed[submission.submissionID], taken.insert(submission.submissionID).inserted {
-                fresh.append((submission, number))
-                answers.append(Accepted(ticketNumber: number, duplicate: false))
+        var answered = Set<String>()
+        for incoming in batch {
+            let id = incoming.submission.submissionID
+            let first = answered.insert(id).inserted
+            answers.append(Accepted(ticketNumber: numberOf[id] ?? "",
+                                    outcome: first ? outcomes[id] ?? .duplicate : .duplicate))
+        }
+        return answers
+    }
+
+    /// Finds the customer and the thread of each fresh submission, then writes tickets, messages
+    /// and events. Returns the ticket number and outcome of each, in order.
+    private static func place(_ fresh: [IncomingSubmission], settings: IntakeSettings,
+                              in work: UnitOfWork) throws -> [(String, Accepted.Outcome)] {
+        let customers = try CustomerStore.findOrCreate(fresh.map(\.submission.customer), in: work)
+        var threads = try ThreadFinder(for: fresh, prefix: settings.ticketPrefix, in: work)
+        let now = Date()
+        let reopenWindow = TimeInterval(settings.reopenWindowDays) * 86_400
+
+        var placed: [(number: String?, outcome: Accepted.Outcome, linked: String?)] = []
+        for (incoming, customer) in zip(fresh, customers) {
+            guard let ticket = threads.target(of: incoming, customerID: customer.id) else {
+                placed.append((nil, .created, nil))
+                continue
+            }
+            if ticket.isOpen {
+                placed.append((ticket.number, .followUp, nil))
+            } else if now.timeIntervalSince(ticket.statusChangedAt) <= reopenWindow {
+                threads.markReopened(ticket.number)
+                placed.append((ticket.number, .reopened, nil))
             } else {
-                let number = claimed[submission.submissionID] ?? existing[submission.submissionID]!
-                answers.append(Accepted(ticketNumber: number, duplicate: true))
+                placed.append((nil, .created, ticket.number))
             }
         }
-        guard !fresh.isEmpty else { return answers }
 
-        let customers = try CustomerStore.findOrCreate(fresh.map(\.submission.customer), in: work)
-        let now = Date()
+        let newNumbers = try reserveNumbers(placed.filter { $0.number == nil }.count, settings: settings, in: work)
+        var next = newNumbers.makeIterator()
+        let numbers = placed.map { $0.number ?? next.next()! }
+        let created = zip(fresh, zip(customers, zip(numbers, placed))).filter { $0.1.1.1.outcome == .created }
+            .map { (incoming: $0.0, customer: $0.1.0, number: $0.1.1.0, linked: $0.1.1.1.linked) }
+        try insertTickets(created, at: now, in: work)
+        try insertMessages(zip(fresh, numbers).map { ($0, $1) }, at: now, in: work)
         try work.query("""
-            INSERT INTO intake.tickets (number, customer_id, submission_id, channel, subject, body, language,
-                                        product, attachments, metadata, created_at, updated_at, status_changed_at)
-            SELECT number, customer_id, submission_id, channel, subject, body, language, product, attachments,
-                   metadata, $11, $11, $11
-            FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                        $8::jsonb[], $9::jsonb[], $10::jsonb[])
-                AS t(number, customer_id, submission_id, channel, subject, body, language, product, attachments, metadata)
-            """, [
-                fresh.map(\.number), customers.map(\.id), fresh.map(\.submission.submissionID),
-                fresh.map(\.submission.channel.rawValue), PostgresNullableArray(fresh.map(\.submission.subject)),
-                fresh.map(\.submission.body), PostgresNullableArray(fresh.map(\.submission.language)),
-                PostgresNullableArray(try fresh.map { try json($0.submission.product) }),
-                PostgresNullableArray(try fresh.map { try json($0.submission.attachments) }),
-                PostgresNullableArray(try fresh.map { try json($0.submission.metadata) }),
-                now,
-            ])
+            UPDATE intake.submissions s SET ticket_number = u.number
+            FROM unnest($1::text[], $2::text[]) AS u(id, number) WHERE s.submission_id = u.id
+            """, [fresh.map(\.submission.submissionID), numbers])
 
         var events: [StatusEvent] = []
-        for ((submission, number), customer) in zip(fresh, customers) {
-            try work.send(TicketCreated(
-                ticketNumber: number, submissionID: submission.submissionID, channel: submission.channel,
-                subject: submission.subject, body: submission.body, language: submission.language,
-                customer: .init(id: customer.id.uuidString.lowercased(), name: submission.customer.name,
-                                phone: submission.customer.phone.map(ContactNormalizer.phone),
-                                email: submission.customer.email.map(ContactNormalizer.email), tier: customer.tier),
-                product: submission.product, createdAt: now), id: "ticket.created:\(number)")
-            let event = StatusEvent(service: work.service, type: .ticketCreated, subject: number, time: now,
-                                    data: StatusEventData(ticketNumber: number, status: "new",
-                                                          channel: submission.channel.rawValue, occurredAt: now))
+        for created in created {
+            events.append(try announceCreated(created.incoming.submission, number: created.number,
+                                              customer: created.customer, linked: created.linked, at: now, in: work))
+        }
+        for (incoming, (number, place)) in zip(fresh, zip(numbers, placed)) where place.outcome != .created {
+            let reopened = place.outcome == .reopened
+            let event = StatusEvent(service: work.service, type: reopened ? .ticketReopened : .ticketMessageAdded,
+                                    subject: number, time: now,
+                                    data: StatusEventData(ticketNumber: number, status: reopened ? "reopened" : nil,
+                                                          channel: incoming.submission.channel.rawValue, occurredAt: now))
             try work.emit(event)
             events.append(event)
         }
+        if placed.contains(where: { $0.outcome == .followUp }) {
+            try work.query("UPDATE intake.tickets SET updated_at = $2 WHERE number = ANY($1)",
+                           [zip(numbers, placed).filter { $0.1.outcome == .followUp }.map(\.0), now])
+        }
         try TimelineStore.record(events, in: work)
-        return answers
+        return zip(numbers, placed).map { ($0, $1.outcome) }
+    }
+
+    /// Takes `count` numbers from today's counter, in the configured time zone.
+    private static func reserveNumbers(_ count: Int, settings: IntakeSettings, in work: UnitOfWork) throws -> [String] {
+        guard count > 0 else { return [] }
+        let row = try work.query("""
+            INSERT INTO intake.ticket_counters AS c (day, last) VALUES ((now() AT TIME ZONE $1)::date, $2)
+            ON CONFLICT (day) DO UPDATE SET last = c.last + excluded.last
+            RETURNING to_char(day, 'YYYYMMDD') AS day, last
+            """, [settings.ticketTimeZone, count]).first!
+        let day: String = try row.require("day")
+        let last: Int = try row.require("last")
+        return (last - count + 1...last).map { TicketNumber.format(prefix: settings.ticketPrefix, day: day, counter: $0) }
+    }
+
+    private static func insertTickets(_ created: [(incoming: IncomingSubmission, customer: CustomerStore.Customer,
+                                                   number: String, linked: String?)],
+                                      at now: Date, in work: UnitOfWork) throws {
+        guard !created.isEmpty else { return }
+        let submissions = created.map(\.incoming.submission)
+        try work.query("""
+            INSERT INTO intake.tickets (number, customer_id, submission_id, channel, subject, body, language,
+                                        product, attachments, metadata, linked_ticket, created_at, updated_at,
+                                        status_changed_at)
+            SELECT number, customer_id, submission_id, channel, subject, body, language, product, attachments,
+                   metadata, linked_ticket, $12, $12, $12
+            FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                        $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::text[])
+                AS t(number, customer_id, submission_id, channel, subject, body, language, product, attachments,
+                     metadata, linked_ticket)
+            """, [
+                created.map(\.number), created.map(\.customer.id), submissions.map(\.submissionID),
+                submissions.map(\.channel.rawValue), PostgresNullableArray(submissions.map(\.subject)),
+                submissions.map(\.body), PostgresNullableArray(submissions.map(\.language)),
+                PostgresNullableArray(try submissions.map { try json($0.product) }),
+                PostgresNullableArray(try submissions.map { try json($0.attachments) }),
+                PostgresNullableArray(try submissions.map { try json($0.metadata) }),
+                PostgresNullableArray(created.map(\.linked)),
+                now,
+            ])
+    }
+
+    /// Every accepted submission, first or follow-up, is a message of its ticket.
+    private static func insertMessages(_ messages: [(IncomingSubmission, String)], at now: Date,
+                                       in work: UnitOfWork) throws {
+        let submissions = messages.map(\.0.submission)
+        try work.query("""
+            INSERT INTO intake.ticket_messages (ticket_number, submission_id, channel, subject, body, attachments,
+                                                email_message_id, raw_mail, received_at)
+            SELECT ticket_number, submission_id, channel, subject, body, attachments, email_message_id, raw_mail, $9
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::bytea[])
+                AS m(ticket_number, submission_id, channel, subject, body, attachments, email_message_id, raw_mail)
+            """, [
+                messages.map(\.1), submissions.map(\.submissionID), submissions.map(\.channel.rawValue),
+                PostgresNullableArray(submissions.map(\.subject)), submissions.map(\.body),
+                PostgresNullableArray(try submissions.map { try json($0.attachments) }),
+                PostgresNullableArray(messages.map(\.0.messageID)),
+                PostgresNullableArray(messages.map { $0.0.rawMail.map { Data($0).postgresText } }),
+                now,
+            ])
+    }
+
+    /// Tells classification about a new ticket, and monitoring tools that it exists.
+    private static func announceCreated(_ submission: Submission, number: String, customer: CustomerStore.Customer,
+                                        linked: String?, at now: Date, in work: UnitOfWork) throws -> StatusEvent {
+        try work.send(TicketCreated(
+            ticketNumber: number, submissionID: submission.submissionID, channel: submission.channel,
+            subject: submission.subject, body: submission.body, language: submission.language,
+            customer: .init(id: customer.id.uuidString.lowercased(), name: submission.customer.name,
+                            phone: submission.customer.phone.map(ContactNormalizer.phone),
+                            email: submission.customer.email.map(ContactNormalizer.email), tier: customer.tier),
+            product: submission.product, createdAt: now), id: "ticket.created:\(number)")
+        let event = StatusEvent(service: work.service, type: .ticketCreated, subject: number, time: now,
+                                data: StatusEventData(ticketNumber: number, status: "new",
+                                                      channel: submission.channel.rawValue, occurredAt: now,
+                                                      relatedTicketNumber: linked))
+        try work.emit(event)
+        return event
     }
 
     /// Keeps a refused submission with its reasons and tells monitoring tools, without its content.

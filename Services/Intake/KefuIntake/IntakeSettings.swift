@@ -1,0 +1,50 @@
+import Foundation
+
+/// Intake's own settings, from the environment; `docs/configuration.md` lists them.
+struct IntakeSettings: Sendable {
+    struct Invalid: Error, CustomStringConvertible {
+        let variable: String
+        let requirement: String
+        var description: String { "\(variable) \(requirement)" }
+    }
+
+    /// `KEFU_TICKET_PREFIX`, default `KF`: ticket numbers are `KF-YYYYMMDD-NNNNNN`.
+    var ticketPrefix = "KF"
+    /// `KEFU_TICKET_TIME_ZONE`, default UTC: the day in a ticket number, and when the counter restarts.
+    var ticketTimeZone = "UTC"
+    /// `KEFU_REOPEN_WINDOW_DAYS`, default 14: a follow-up to a ticket resolved or closed longer ago
+    /// than this opens a new ticket linked to it instead of reopening it.
+    var reopenWindowDays = 14
+
+    /// Read once at start; a bad value stops the service with the variable's name.
+    static let current: IntakeSettings = {
+        do {
+            return try IntakeSettings(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            fatalError("\(error)")
+        }
+    }()
+
+    init() {}
+
+    init(environment: [String: String]) throws {
+        if let prefix = environment["KEFU_TICKET_PREFIX"], !prefix.isEmpty {
+            guard prefix.count <= 10, prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw Invalid(variable: "KEFU_TICKET_PREFIX", requirement: "must be 1 to 10 ASCII letters or digits")
+            }
+            ticketPrefix = prefix
+        }
+        if let zone = environment["KEFU_TICKET_TIME_ZONE"], !zone.isEmpty {
+            guard TimeZone(identifier: zone) != nil else {
+                throw Invalid(variable: "KEFU_TICKET_TIME_ZONE", requirement: "must be an IANA time zone such as Asia/Shanghai")
+            }
+            ticketTimeZone = zone
+        }
+        if let days = environment["KEFU_REOPEN_WINDOW_DAYS"], !days.isEmpty {
+            guard let value = Int(days), value >= 0 else {
+                throw Invalid(variable: "KEFU_REOPEN_WINDOW_DAYS", requirement: "must be a whole number of days, 0 or more")
+            }
+            reopenWindowDays = value
+        }
+    }
+}
