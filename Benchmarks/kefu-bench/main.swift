@@ -36,6 +36,7 @@ logger.logLevel = .warning
 var agentRequest = URLRequest(url: URL(string: setting("KEFU_DISPATCH_URL") + "/v1/agents")!)
 agentRequest.httpMethod = "POST"
 agentRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+agentRequest.setValue("Bearer \(setting("KEFU_ADMIN_TOKEN"))", forHTTPHeaderField: "Authorization")
 agentRequest.httpBody = try JSONSerialization.data(withJSONObject: [
     "id": "bench-\(UUID().uuidString.prefix(8))", "name": "Benchmark Agent", "max_open": 10_000_000, "daily_cap": 10_000_000,
 ])

@@ -300,6 +300,7 @@ final class AMQPConnection {
             correlationID: optional(AMQP_BASIC_CORRELATION_ID_FLAG, properties.correlation_id),
             replyTo: optional(AMQP_BASIC_REPLY_TO_FLAG, properties.reply_to),
             type: optional(AMQP_BASIC_TYPE_FLAG, properties.type),
+            userID: optional(AMQP_BASIC_USER_ID_FLAG, properties.user_id),
             headers: properties._flags & UInt32(AMQP_BASIC_HEADERS_FLAG) != 0 ? Arena.fields(properties.headers) : [:]
         )
     }

@@ -61,11 +61,14 @@ public struct Delivery: Sendable {
     public let correlationID: String?
     public let replyTo: String?
     public let type: String?
+    /// The publisher's broker user, when it set `user_id`; RabbitMQ refuses a `user_id` that is
+    /// not the publishing connection's own user, so it can be trusted.
+    public let userID: String?
     public let headers: [String: AMQPFieldValue]
 
     public init(deliveryTag: UInt64, generation: Int = 0, exchange: String, routingKey: String,
                 redelivered: Bool = false, body: [UInt8], contentType: String? = nil, messageID: String? = nil,
-                correlationID: String? = nil, replyTo: String? = nil, type: String? = nil,
+                correlationID: String? = nil, replyTo: String? = nil, type: String? = nil, userID: String? = nil,
                 headers: [String: AMQPFieldValue] = [:]) {
         self.deliveryTag = deliveryTag
         self.generation = generation
@@ -78,6 +81,7 @@ public struct Delivery: Sendable {
         self.correlationID = correlationID
         self.replyTo = replyTo
         self.type = type
+        self.userID = userID
         self.headers = headers
     }
 }

@@ -19,12 +19,16 @@ public struct Problem: Error, HTTPResponseError, Encodable {
     public let title: String
     public let detail: String?
     public let errors: [FieldError]?
+    /// Sent with the problem, e.g. `Retry-After` or `WWW-Authenticate`.
+    public let headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]? = nil) {
+    public init(_ status: HTTPResponse.Status, title: String, detail: String? = nil, errors: [FieldError]? = nil,
+                headers: HTTPFields = [:]) {
         self.status = status
         self.title = title
         self.detail = detail
         self.errors = errors
+        self.headers = headers
     }
 
     enum CodingKeys: String, CodingKey {
@@ -41,8 +45,9 @@ public struct Problem: Error, HTTPResponseError, Encodable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/problem+json"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try KefuJSON.encode(self))))
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try KefuJSON.encode(self))))
     }
 
     public static func notFound(_ what: String) -> Problem {

@@ -23,6 +23,12 @@ public struct ServiceConfiguration: Sendable {
     public var batchSize: Int
     /// `KEFU_LOG_LEVEL`, default info.
     public var logLevel: String
+    /// `KEFU_AUTH_KEY`: the secret bearer tokens are signed with, shared by every service.
+    /// Required; base64 of at least 32 bytes, or at least 32 characters.
+    public var authKey: String?
+    /// `KEFU_RATE_LIMIT` (200 requests/s per token), `KEFU_RATE_BURST_SECONDS` (2),
+    /// `KEFU_METRICS_PUBLIC` (false).
+    public var auth = AuthOptions()
 
     public init(service: String, amqpURL: String, databaseURL: String, httpHost: String = "127.0.0.1", httpPort: Int,
                 databasePoolSize: Int = 4, prefetch: Int = 200, batchSize: Int = 100, logLevel: String = "info") {
@@ -45,7 +51,7 @@ public struct ServiceConfiguration: Sendable {
             return text
         }
         func number(_ key: String, _ fallback: Int) -> Int { Int(value(key, "")) ?? fallback }
-        return ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             service: service,
             amqpURL: value("KEFU_AMQP_URL", "amqp://kefu-\(service):kefu-\(service)@127.0.0.1:5672/kefu"),
             databaseURL: value("KEFU_DATABASE_URL",
@@ -56,6 +62,20 @@ public struct ServiceConfiguration: Sendable {
             prefetch: number("KEFU_PREFETCH", 200),
             batchSize: number("KEFU_BATCH_SIZE", 100),
             logLevel: value("KEFU_LOG_LEVEL", "info"))
+        configuration.authKey = environment["KEFU_AUTH_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.auth.rateLimit = Double(value("KEFU_RATE_LIMIT", "")) ?? configuration.auth.rateLimit
+        configuration.auth.burstSeconds = Double(value("KEFU_RATE_BURST_SECONDS", "")) ?? configuration.auth.burstSeconds
+        configuration.auth.metricsPublic = ["1", "true", "yes"].contains(value("KEFU_METRICS_PUBLIC", "false").lowercased())
+        return configuration
+    }
+
+    /// The signer for `KEFU_AUTH_KEY`, or an error naming the variable.
+    public func tokenSigner() throws -> TokenSigner {
+        guard let authKey, let signer = TokenSigner(secret: authKey) else {
+            throw ConfigurationError(variable: "KEFU_AUTH_KEY",
+                                     requirement: "must hold the token signing secret: base64 of at least 32 bytes, or 32 characters or more")
+        }
+        return signer
     }
 
     public var postgres: PostgresConfiguration {

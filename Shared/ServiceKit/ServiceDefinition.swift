@@ -21,11 +21,11 @@ public struct ServiceDefinition: Sendable {
     /// The service's own migrations, numbered from `MessagingMigrations.firstServiceVersion`.
     public var migrations: [Migration]
     public var consumers: [Consumer]
-    public var routes: @Sendable (Router<BasicRequestContext>, ServiceRuntime) -> Void
+    public var routes: @Sendable (Router<KefuRequestContext>, ServiceRuntime) -> Void
     public var backgroundServices: @Sendable (ServiceRuntime) -> [any Service]
 
     public init(name: String, defaultHTTPPort: Int, migrations: [Migration], consumers: [Consumer],
-                routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceRuntime) -> Void,
+                routes: @escaping @Sendable (Router<KefuRequestContext>, ServiceRuntime) -> Void,
                 backgroundServices: @escaping @Sendable (ServiceRuntime) -> [any Service] = { _ in [] }) {
         self.name = name
         self.defaultHTTPPort = defaultHTTPPort

@@ -20,6 +20,10 @@ public enum ServiceRunner {
                                                                  defaultHTTPPort: definition.defaultHTTPPort)
         bootstrapObservability(level: Logger.Level(rawValue: configuration.logLevel) ?? .info)
         let logger = Logger(label: "kefu.\(definition.name)")
+        if arguments.dropFirst().first == "token" {
+            try TokenCommand.run(Array(arguments.dropFirst(2)), signer: configuration.tokenSigner())
+            return
+        }
         if arguments.dropFirst().first == "migrate" {
             let pool = PostgresPool(configuration: configuration.postgres)
             try await Migrator(schema: definition.name, migrations: definition.allMigrations).migrate(on: pool, logger: logger)
@@ -33,6 +37,7 @@ public enum ServiceRunner {
     /// Builds the service group without running it; tests use this to run a service in-process.
     public static func build(_ definition: ServiceDefinition, configuration: ServiceConfiguration,
                              logger: Logger) async throws -> ServiceGroup {
+        let signer = try configuration.tokenSigner()
         let pool = PostgresPool(configuration: configuration.postgres)
         try await migrateWhenReachable(definition, pool: pool, logger: logger)
         let publisher = AMQPPublisher(configuration: try configuration.amqp(), logger: logger)
@@ -50,7 +55,8 @@ public enum ServiceRunner {
                 logger: logger)
         }
 
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: KefuRequestContext.self)
+        router.add(middleware: AuthMiddleware(signer: signer, options: configuration.auth))
         addOperationalRoutes(to: router, runtime: runtime, consumers: consumers)
         definition.routes(router, runtime)
         let application = Application(
@@ -83,7 +89,7 @@ public enum ServiceRunner {
         }
     }
 
-    private static func addOperationalRoutes(to router: Router<BasicRequestContext>, runtime: ServiceRuntime,
+    private static func addOperationalRoutes(to router: Router<KefuRequestContext>, runtime: ServiceRuntime,
                                              consumers: [ConsumerService]) {
         router.get("/health/live") { _, _ in
             try Response.json(["status": "live"])

@@ -32,6 +32,18 @@ enum Stack {
         PostgresPool(configuration: .init(url: try value("KEFU_\(user.uppercased())_DATABASE_URL")))
     }
 
+    /// The operator's admin token that `deploy/kefu` writes to the env file; every HTTP call in
+    /// the tests uses it unless it passes another.
+    static var adminToken: String? { environment["KEFU_ADMIN_TOKEN"] }
+
+    /// A token signed with the stack's key, for tests of who may do what.
+    static func token(_ role: Role, subject: String = unique("caller"), scopes: [Scope]? = nil,
+                      lifetime: Duration = .seconds(3600), issuedAt: Date = Date(), rate: Double? = nil) throws -> String {
+        guard let signer = TokenSigner(secret: try value("KEFU_AUTH_KEY")) else { throw StackError("KEFU_AUTH_KEY is too short") }
+        return try signer.sign(AccessToken(subject: subject, role: role, scopes: scopes, issuedAt: issuedAt,
+                                           lifetime: lifetime, rateLimit: rate))
+    }
+
     static let logger: Logger = {
         var logger = Logger(label: "kefu.tests")
         logger.logLevel = .warning
@@ -82,6 +94,7 @@ struct HTTP {
         let status: Int
         let body: Data
         let contentType: String?
+        var headers: [String: String] = [:]
         func json() throws -> [String: Any] {
             try JSONSerialization.jsonObject(with: body) as? [String: Any] ?? [:]
         }
@@ -91,9 +104,10 @@ struct HTTP {
     }
 
     static func send(_ method: String, _ url: URL, json: Any? = nil, body: Data? = nil,
-                     contentType: String = "application/json") async throws -> Reply {
+                     contentType: String = "application/json", token: String? = Stack.adminToken) async throws -> Reply {
         var request = URLRequest(url: url)
         request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")
@@ -103,10 +117,13 @@ struct HTTP {
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
-        return Reply(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
+        return Reply(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"),
+                     headers: http.allHeaderFields as? [String: String] ?? [:])
     }
 
-    static func get(_ url: URL) async throws -> Reply { try await send("GET", url) }
+    static func get(_ url: URL, token: String? = Stack.adminToken) async throws -> Reply {
+        try await send("GET", url, token: token)
+    }
 }
 
 /// A monitoring tool's view of `kefu.events`: its own exclusive queue, with the monitor user.

@@ -34,6 +34,7 @@ public enum ClassificationService {
         ],
         routes: { router, runtime in
             router.get("/v1/decisions/{number}") { _, context -> Response in
+                try context.requireStaff(.ticketsRead)
                 let number = try context.parameters.require("number")
                 let decision = try await runtime.read { connection in
                     try connection.query("SELECT explanation::text AS explanation FROM classification.decisions WHERE ticket_number = $1",

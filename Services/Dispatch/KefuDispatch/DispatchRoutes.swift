@@ -65,8 +65,9 @@ struct ResolveInput: Decodable, Sendable {
 
 /// Dispatch's HTTP API: agents, and the agent's side of a ticket (accept, resolve).
 enum DispatchRoutes {
-    static func add(to router: Router<BasicRequestContext>, runtime: ServiceRuntime) {
-        router.post("/v1/agents") { request, _ -> Response in
+    static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime) {
+        router.post("/v1/agents") { request, context -> Response in
+            try context.require(.admin)
             let input = try await request.decodeJSON(AgentInput.self)
             var errors: [FieldError] = []
             if input.name.trimmingCharacters(in: .whitespaces).isEmpty { errors.append(.init(field: "/name", message: "must not be empty")) }
@@ -88,7 +89,8 @@ enum DispatchRoutes {
             return try Response.json(agent, status: .created)
         }
 
-        router.get("/v1/agents") { _, _ -> Response in
+        router.get("/v1/agents") { _, context -> Response in
+            try context.require(.agentsWork)
             let agents = try await runtime.read { connection in
                 try connection.query("SELECT \(AgentView.columns) FROM dispatch.agents ORDER BY id").map(AgentView.init)
             }
@@ -96,6 +98,7 @@ enum DispatchRoutes {
         }
 
         router.patch("/v1/agents/{id}") { request, context -> Response in
+            try context.require(.admin)
             let id = try context.parameters.require("id")
             let patch = try await request.decodeJSON(AgentPatch.self)
             let agent = try await runtime.transaction { work -> AgentView? in
@@ -112,6 +115,7 @@ enum DispatchRoutes {
         }
 
         router.get("/v1/tickets/{number}") { _, context -> Response in
+            try context.requireStaff(.ticketsRead)
             let number = try context.parameters.require("number")
             guard let ticket = try await runtime.read({ try DispatchTicket.load(number, on: $0) }) else {
                 throw Problem.notFound("ticket \(number)")
@@ -120,12 +124,14 @@ enum DispatchRoutes {
         }
 
         router.post("/v1/tickets/{number}/accept") { _, context -> Response in
+            try context.require(.agentsWork)
             let number = try context.parameters.require("number")
             let ticket = try await runtime.transaction { work in try TicketWorkflow.accept(number, in: work) }
             return try Response.json(ticket)
         }
 
         router.post("/v1/tickets/{number}/resolve") { request, context -> Response in
+            try context.require(.agentsWork)
             let number = try context.parameters.require("number")
             let input = try await request.decodeJSON(ResolveInput.self)
             let ticket = try await runtime.transaction { work in

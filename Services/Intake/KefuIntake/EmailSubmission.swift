@@ -5,7 +5,7 @@ import KefuMail
 
 /// Turns a raw RFC 5322 message into a submission on the email channel.
 enum EmailSubmission {
-    static func make(from raw: [UInt8], ticketPrefix: String) -> Result<IncomingSubmission, ValidationError> {
+    static func make(from raw: [UInt8], integrator: String, ticketPrefix: String) -> Result<IncomingSubmission, ValidationError> {
         let mail: MailMessage
         do {
             mail = try MailMessage(parsing: raw)
@@ -50,7 +50,7 @@ enum EmailSubmission {
             attachments: mail.attachments.isEmpty ? nil : mail.attachments.map {
                 Submission.Attachment(filename: $0.filename, contentType: $0.contentType, size: $0.size, sha256: $0.sha256)
             })
-        var incoming = IncomingSubmission(submission)
+        var incoming = IncomingSubmission(submission, integrator: integrator)
         incoming.messageID = mail.messageID
         incoming.referencedMessageIDs = mail.inReplyTo + mail.references.reversed()
         incoming.subjectTicketNumbers = subject.map { TicketNumber.bracketed(in: $0, prefix: ticketPrefix) } ?? []

@@ -99,5 +99,18 @@ enum IntakeMigrations {
             INSERT INTO ticket_messages (ticket_number, submission_id, channel, subject, body, attachments, received_at)
             SELECT number, submission_id, channel, subject, body, attachments, created_at FROM tickets;
             """),
+        Migration(version: 102, name: "submission ids per integrator, replays of refused submissions", sql: """
+            -- Submission ids are unique per integrator: the token's subject over HTTP, the
+            -- validated user_id over AMQP ('amqp' when the publisher sets none).
+            ALTER TABLE submissions ADD COLUMN integrator text NOT NULL DEFAULT 'amqp';
+            ALTER TABLE submissions DROP CONSTRAINT submissions_pkey;
+            ALTER TABLE submissions ADD PRIMARY KEY (integrator, submission_id);
+            CREATE INDEX submissions_received ON submissions (received_at);
+            ALTER TABLE tickets ADD COLUMN integrator text NOT NULL DEFAULT 'amqp';
+            CREATE INDEX tickets_integrator ON tickets (integrator, created_at);
+            ALTER TABLE rejected_submissions ADD COLUMN integrator text;
+            ALTER TABLE rejected_submissions ADD COLUMN replayed_at timestamptz;
+            ALTER TABLE rejected_submissions ADD COLUMN replay_ticket_number text;
+            """),
     ]
 }

@@ -21,5 +21,8 @@ public enum IntakeService {
                   ]),
                   makeHandler: { _ in StatusEventHandler() }),
         ],
-        routes: { router, runtime in IntakeRoutes.add(to: router, runtime: runtime, settings: .current) })
+        routes: { router, runtime in
+            IntakeRoutes.add(to: router, runtime: runtime, settings: .current)
+            IntakeRoutes.addRejected(to: router, runtime: runtime, settings: .current)
+        })
 }

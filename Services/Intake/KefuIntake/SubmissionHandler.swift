@@ -15,13 +15,14 @@ struct SubmissionHandler: BatchMessageHandler {
         var accepted: [(delivery: Delivery, submission: IncomingSubmission)] = []
         var replies: [(Delivery, IngressReply)] = []
         for delivery in batch {
-            let channel = delivery.routingKey.hasPrefix("submit.") ? String(delivery.routingKey.dropFirst(7)) : nil
+            let channel = SubmissionDecoder.channel(ofRoutingKey: delivery.routingKey)
             switch validate(delivery, channel: channel) {
             case .success(let submission):
                 accepted.append((delivery, submission))
             case .failure(let error):
                 try TicketStore.reject(raw: delivery.body, contentType: delivery.contentType,
-                                       source: "amqp:\(delivery.routingKey)", errors: error.errors, in: work)
+                                       source: "amqp:\(delivery.routingKey)", integrator: delivery.userID ?? "amqp",
+                                       errors: error.errors, in: work)
                 replies.append((delivery, .rejected(error.errors)))
             }
         }
@@ -37,19 +38,8 @@ struct SubmissionHandler: BatchMessageHandler {
     }
 
     func validate(_ delivery: Delivery, channel: String?) -> Result<IncomingSubmission, ValidationError> {
-        switch delivery.contentType?.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-        case nil, "application/json"?:
-            return Submission.validate(json: delivery.body, expectedChannel: channel).map(IncomingSubmission.init)
-        case "message/rfc822"?:
-            guard channel == Submission.Channel.email.rawValue else {
-                return .failure(ValidationError([FieldError(
-                    field: "", message: "raw email (message/rfc822) is taken on routing key submit.email only")]))
-            }
-            return EmailSubmission.make(from: delivery.body, ticketPrefix: settings.ticketPrefix)
-        case let other?:
-            return .failure(ValidationError([FieldError(
-                field: "", message: "content_type \(other) is not supported; use application/json or message/rfc822")]))
-        }
+        SubmissionDecoder.decode(delivery.body, contentType: delivery.contentType, channel: channel,
+                                 integrator: delivery.userID ?? "amqp", settings: settings)
     }
 }
 

@@ -31,43 +31,51 @@ enum TicketStore {
         guard !batch.isEmpty else { return [] }
         // Claim the submission ids first: a concurrent copy on another replica waits here and
         // then finds the ticket this one made.
-        let ids = batch.map(\.submission.submissionID)
+        let keys = batch.map(\.key)
         let claimed = Set(try work.query("""
-            INSERT INTO intake.submissions (submission_id) SELECT DISTINCT unnest($1::text[])
-            ON CONFLICT (submission_id) DO NOTHING RETURNING submission_id
-            """, [ids]).map { try $0.require("submission_id", as: String.self) })
-        var numberOf: [String: String] = [:]
-        if claimed.count < Set(ids).count {
-            for row in try work.query("SELECT submission_id, ticket_number FROM intake.submissions WHERE submission_id = ANY($1)",
-                                      [ids.filter { !claimed.contains($0) }]) {
-                numberOf[try row.require("submission_id")] = try row.decode("ticket_number")
+            INSERT INTO intake.submissions (integrator, submission_id)
+            SELECT DISTINCT * FROM unnest($1::text[], $2::text[])
+            ON CONFLICT (integrator, submission_id) DO NOTHING RETURNING integrator, submission_id
+            """, [keys.map(\.integrator), keys.map(\.submissionID)]).map(Self.key(of:)))
+        var numberOf: [SubmissionKey: String] = [:]
+        let seenBefore = Array(Set(keys).subtracting(claimed))
+        if !seenBefore.isEmpty {
+            // Rows claimed by a committed transaction always carry their number.
+            for row in try work.query("""
+                SELECT integrator, submission_id, ticket_number FROM intake.submissions
+                WHERE (integrator, submission_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+                """, [seenBefore.map(\.integrator), seenBefore.map(\.submissionID)]) {
+                numberOf[try key(of: row)] = try row.decode("ticket_number")
             }
         }
 
         // Each claimed id is handled once; a second copy in the same batch is a duplicate of it.
         var fresh: [IncomingSubmission] = []
-        var handled = Set<String>()
-        for incoming in batch where claimed.contains(incoming.submission.submissionID) {
-            if handled.insert(incoming.submission.submissionID).inserted { fresh.append(incoming) }
+        var handled = Set<SubmissionKey>()
+        for incoming in batch where claimed.contains(incoming.key) {
+            if handled.insert(incoming.key).inserted { fresh.append(incoming) }
         }
-        var outcomes: [String: Accepted.Outcome] = [:]
+        var outcomes: [SubmissionKey: Accepted.Outcome] = [:]
         if !fresh.isEmpty {
             let placed = try place(fresh, settings: settings, in: work)
             for (incoming, (number, outcome)) in zip(fresh, placed) {
-                numberOf[incoming.submission.submissionID] = number
-                outcomes[incoming.submission.submissionID] = outcome
+                numberOf[incoming.key] = number
+                outcomes[incoming.key] = outcome
             }
         }
 
         var answers: [Accepted] = []
-        var answered = Set<String>()
+        var answered = Set<SubmissionKey>()
         for incoming in batch {
-            let id = incoming.submission.submissionID
-            let first = answered.insert(id).inserted
-            answers.append(Accepted(ticketNumber: numberOf[id] ?? "",
-                                    outcome: first ? outcomes[id] ?? .duplicate : .duplicate))
+            let first = answered.insert(incoming.key).inserted
+            answers.append(Accepted(ticketNumber: numberOf[incoming.key] ?? "",
+                                    outcome: first ? outcomes[incoming.key] ?? .duplicate : .duplicate))
         }
         return answers
+    }
+
+    private static func key(of row: PostgresRow) throws -> SubmissionKey {
+        SubmissionKey(integrator: try row.require("integrator"), submissionID: try row.require("submission_id"))
     }
 
     /// Finds the customer and the thread of each fresh submission, then writes tickets, messages
@@ -104,8 +112,9 @@ enum TicketStore {
         try insertMessages(zip(fresh, numbers).map { ($0, $1) }, at: now, in: work)
         try work.query("""
             UPDATE intake.submissions s SET ticket_number = u.number
-            FROM unnest($1::text[], $2::text[]) AS u(id, number) WHERE s.submission_id = u.id
-            """, [fresh.map(\.submission.submissionID), numbers])
+            FROM unnest($1::text[], $2::text[], $3::text[]) AS u(integrator, id, number)
+            WHERE s.integrator = u.integrator AND s.submission_id = u.id
+            """, [fresh.map(\.integrator), fresh.map(\.submission.submissionID), numbers])
 
         var events: [StatusEvent] = []
         for created in created {
@@ -149,14 +158,14 @@ enum TicketStore {
         let submissions = created.map(\.incoming.submission)
         try work.query("""
             INSERT INTO intake.tickets (number, customer_id, submission_id, channel, subject, body, language,
-                                        product, attachments, metadata, linked_ticket, created_at, updated_at,
-                                        status_changed_at)
+                                        product, attachments, metadata, linked_ticket, integrator, created_at,
+                                        updated_at, status_changed_at)
             SELECT number, customer_id, submission_id, channel, subject, body, language, product, attachments,
-                   metadata, linked_ticket, $12, $12, $12
+                   metadata, linked_ticket, integrator, $13, $13, $13
             FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                        $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::text[])
+                        $8::jsonb[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])
                 AS t(number, customer_id, submission_id, channel, subject, body, language, product, attachments,
-                     metadata, linked_ticket)
+                     metadata, linked_ticket, integrator)
             """, [
                 created.map(\.number), created.map(\.customer.id), submissions.map(\.submissionID),
                 submissions.map(\.channel.rawValue), PostgresNullableArray(submissions.map(\.subject)),
@@ -165,6 +174,7 @@ enum TicketStore {
                 PostgresNullableArray(try submissions.map { try json($0.attachments) }),
                 PostgresNullableArray(try submissions.map { try json($0.metadata) }),
                 PostgresNullableArray(created.map(\.linked)),
+                created.map(\.incoming.integrator),
                 now,
             ])
     }
@@ -208,13 +218,14 @@ enum TicketStore {
     }
 
     /// Keeps a refused submission with its reasons and tells monitoring tools, without its content.
-    static func reject(raw: [UInt8], contentType: String?, source: String, errors: [FieldError],
+    static func reject(raw: [UInt8], contentType: String?, source: String, integrator: String, errors: [FieldError],
                        in work: UnitOfWork) throws {
         let submissionID = submissionID(in: raw)
         try work.query("""
-            INSERT INTO intake.rejected_submissions (submission_id, source, content_type, raw, reasons)
-            VALUES ($1, $2, $3, $4, $5::jsonb)
-            """, [submissionID, source, contentType, Data(raw), String(decoding: try KefuJSON.encode(errors), as: UTF8.self)])
+            INSERT INTO intake.rejected_submissions (submission_id, source, content_type, raw, reasons, integrator)
+            VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+            """, [submissionID, source, contentType, Data(raw), String(decoding: try KefuJSON.encode(errors), as: UTF8.self),
+                  integrator])
         try work.emit(.submissionRejected, subject: submissionID,
                       data: StatusEventData(status: "rejected", reasons: errors))
     }

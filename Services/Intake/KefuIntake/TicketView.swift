@@ -60,13 +60,15 @@ struct TicketView: Codable, Sendable {
         case updatedAt = "updated_at"
     }
 
-    static func load(_ number: String, on connection: PostgresConnection) throws -> TicketView? {
+    /// The ticket, if it exists and, when `integrator` is given, was submitted by that integrator.
+    static func load(_ number: String, integrator: String? = nil, on connection: PostgresConnection) throws -> TicketView? {
         guard let row = try connection.query("""
             SELECT t.number, t.status, t.channel, t.subject, t.category, t.priority, t.agent_id,
                    t.customer_id::text AS customer_id, c.name AS customer_name, c.tier AS customer_tier,
                    t.submission_id, t.linked_ticket, t.created_at, t.updated_at
-            FROM intake.tickets t JOIN intake.customers c ON c.id = t.customer_id WHERE t.number = $1
-            """, [number]).first else { return nil }
+            FROM intake.tickets t JOIN intake.customers c ON c.id = t.customer_id
+            WHERE t.number = $1 AND ($2::text IS NULL OR t.integrator = $2)
+            """, [number, integrator]).first else { return nil }
         let messages = try connection.query("""
             SELECT channel, subject, body, attachments::text AS attachments, received_at
             FROM intake.ticket_messages WHERE ticket_number = $1 ORDER BY id

@@ -50,7 +50,8 @@ public enum NotificationService {
                   makeHandler: { runtime in AcknowledgementHandler(logger: runtime.logger) }),
         ],
         routes: { router, runtime in
-            router.get("/v1/notifications") { request, _ -> Response in
+            router.get("/v1/notifications") { request, context -> Response in
+                try context.requireStaff(.ticketsRead)
                 let ticket = try request.requiredQuery("ticket")
                 let deliveries = try await runtime.read { connection in
                     try connection.query("""

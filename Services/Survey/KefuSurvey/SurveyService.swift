@@ -35,7 +35,8 @@ public enum SurveyService {
                   makeHandler: { _ in ResolvedHandler() }),
         ],
         routes: { router, runtime in
-            router.get("/v1/surveys") { request, _ -> Response in
+            router.get("/v1/surveys") { request, context -> Response in
+                try context.requireStaff(.ticketsRead)
                 let ticket = try request.requiredQuery("ticket")
                 let surveys = try await runtime.read { connection in
                     try connection.query("""

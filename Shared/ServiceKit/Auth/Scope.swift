@@ -1,0 +1,33 @@
+/// What a token allows. `admin` allows everything.
+public struct Scope: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Submit tickets (integrators).
+    public static let ticketsWrite = Scope(rawValue: "tickets:write")
+    /// Read tickets; an integrator's token reads only the tickets it submitted.
+    public static let ticketsRead = Scope(rawValue: "tickets:read")
+    public static let customersRead = Scope(rawValue: "customers:read")
+    /// Change, export and erase customers.
+    public static let customersAdmin = Scope(rawValue: "customers:admin")
+    /// Work tickets as an agent: accept, resolve, see agents.
+    public static let agentsWork = Scope(rawValue: "agents:work")
+    public static let admin = Scope(rawValue: "admin")
+
+    public static let all: [Scope] = [.ticketsWrite, .ticketsRead, .customersRead, .customersAdmin, .agentsWork, .admin]
+
+    public var description: String { rawValue }
+}
+
+/// Who a token is for; each role has default scopes.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case integrator, agent, admin
+
+    public var defaultScopes: [Scope] {
+        switch self {
+        case .integrator: [.ticketsWrite, .ticketsRead]
+        case .agent: [.ticketsRead, .customersRead, .agentsWork]
+        case .admin: [.admin]
+        }
+    }
+}

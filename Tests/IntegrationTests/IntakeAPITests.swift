@@ -1,0 +1,109 @@
+import Foundation
+import KefuContracts
+import Testing
+
+@Suite("intake's ticket list and refused submissions")
+struct IntakeAPITests {
+    let intake: URL
+
+    init() throws {
+        intake = try Stack.url("intake")
+    }
+
+    @Test("tickets are listed newest first, filtered, a page at a time")
+    func listing() async throws {
+        let phone = "+86136" + String(format: "%08d", Int.random(in: 0..<100_000_000))
+        var numbers: [String] = []
+        for index in 0..<3 {
+            var submission = phoneSubmission(unique("list"), body: "第\(index)次来电")
+            submission["customer"] = ["phone": phone]
+            let reply = try await HTTP.send("POST", intake.appending(path: "v1/tickets"), json: submission)
+            numbers.append(try #require(try reply.json()["number"] as? String))
+        }
+        let customer = try #require(
+            (try await HTTP.get(intake.appending(path: "v1/tickets/\(numbers[0])")).json()["customer"] as? [String: Any])?["id"] as? String)
+
+        let list = intake.appending(path: "v1/tickets")
+        let first = try await HTTP.get(list.appending(queryItems: [.init(name: "customer", value: customer),
+                                                                   .init(name: "limit", value: "2")])).json()
+        let firstItems = try #require(first["items"] as? [[String: Any]])
+        #expect(firstItems.compactMap { $0["number"] as? String } == [numbers[2], numbers[1]])
+        let cursor = try #require(first["next_cursor"] as? String)
+        let second = try await HTTP.get(list.appending(queryItems: [.init(name: "customer", value: customer),
+                                                                    .init(name: "limit", value: "2"),
+                                                                    .init(name: "cursor", value: cursor)])).json()
+        #expect((second["items"] as? [[String: Any]])?.compactMap { $0["number"] as? String } == [numbers[0]])
+        #expect(second["next_cursor"] == nil || second["next_cursor"] is NSNull)
+
+        let web = try await HTTP.get(list.appending(queryItems: [.init(name: "customer", value: customer),
+                                                                 .init(name: "channel", value: "web")])).json()
+        #expect((web["items"] as? [Any])?.isEmpty == true)
+        let future = try await HTTP.get(list.appending(queryItems: [.init(name: "customer", value: customer),
+                                                                    .init(name: "created_from", value: "2099-01-01T00:00:00Z")])).json()
+        #expect((future["items"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test("bad list parameters are named in one 422")
+    func badParameters() async throws {
+        let reply = try await HTTP.get(intake.appending(path: "v1/tickets").appending(queryItems: [
+            .init(name: "channel", value: "fax"), .init(name: "customer", value: "nobody"),
+            .init(name: "created_from", value: "yesterday"), .init(name: "limit", value: "5000"),
+            .init(name: "cursor", value: "@@@"),
+        ]))
+        #expect(reply.status == 422)
+        let fields = (try reply.json()["errors"] as? [[String: String]] ?? []).compactMap { $0["field"] }
+        #expect(fields == ["channel", "customer", "created_from", "limit", "cursor"])
+    }
+
+    @Test("a refused submission is listed with its reasons and bytes, and can be replayed once corrected")
+    func replay() async throws {
+        let id = unique("refused")
+        var broken = phoneSubmission(id)
+        broken["channel"] = "fax"
+        let raw = try JSONSerialization.data(withJSONObject: broken)
+        let refused = try await HTTP.send("POST", intake.appending(path: "v1/tickets"), body: raw)
+        #expect(refused.status == 422)
+
+        let list = try await HTTP.get(intake.appending(path: "v1/rejected-submissions").appending(queryItems: [
+            .init(name: "source", value: "http"), .init(name: "limit", value: "200")])).json()
+        let entry = try #require((list["items"] as? [[String: Any]])?.first { $0["submission_id"] as? String == id })
+        #expect((entry["reasons"] as? [[String: String]])?.first?["field"] == "/channel")
+        #expect(entry["integrator"] as? String == "operator")
+        let rejectedID = try #require(entry["id"] as? Int)
+
+        let stored = try await HTTP.get(intake.appending(path: "v1/rejected-submissions/\(rejectedID)/raw"))
+        #expect(stored.body == raw)
+
+        // As it was, it is still refused; nothing is created.
+        let unchanged = try await HTTP.send("POST", intake.appending(path: "v1/rejected-submissions/\(rejectedID)/replay"))
+        #expect(unchanged.status == 422)
+
+        broken["channel"] = "phone"
+        let fixed = try await HTTP.send("POST", intake.appending(path: "v1/rejected-submissions/\(rejectedID)/replay"), json: broken)
+        #expect(fixed.status == 201)
+        let number = try #require(try fixed.json()["number"] as? String)
+        let again = try await HTTP.send("POST", intake.appending(path: "v1/rejected-submissions/\(rejectedID)/replay"), json: broken)
+        #expect(again.status == 409)
+        #expect((try again.json()["detail"] as? String)?.contains(number) == true)
+        #expect(try await HTTP.send("POST", intake.appending(path: "v1/rejected-submissions/999999999/replay")).status == 404)
+    }
+
+    @Test("limits: invalid UTF-8, too many attachments, an over-long subject")
+    func limits() async throws {
+        var bytes = Array(try JSONSerialization.data(withJSONObject: phoneSubmission(unique("utf8"))))
+        let at = bytes.firstRange(of: Array("泵".utf8))!.lowerBound
+        bytes[at] = 0xFF
+        let invalid = try await HTTP.send("POST", intake.appending(path: "v1/tickets"), body: Data(bytes))
+        #expect(invalid.status == 400)
+        #expect((try invalid.json()["errors"] as? [[String: String]])?.first?["message"] == "is not valid UTF-8 (byte \(at))")
+
+        var crowded = phoneSubmission(unique("limits"))
+        crowded["attachments"] = (0..<21).map { ["filename": "p\($0).jpg"] }
+        crowded["subject"] = String(repeating: "长", count: 999)
+        let reply = try await HTTP.send("POST", intake.appending(path: "v1/tickets"), json: crowded)
+        #expect(reply.status == 422)
+        let fields = (try reply.json()["errors"] as? [[String: String]] ?? []).compactMap { $0["field"] }
+        #expect(fields.contains("/attachments"))
+        #expect(fields.contains("/subject"))
+    }
+}
