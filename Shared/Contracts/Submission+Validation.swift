@@ -32,6 +32,14 @@ extension Submission {
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
     }
 
+    /// A calendar date, `YYYY-MM-DD`.
+    public static func isCalendarDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
+
     /// Where the first byte that breaks UTF-8 is, so a gateway can find it.
     static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
         var iterator = bytes.makeIterator()
@@ -228,10 +236,5 @@ private struct FieldChecker {
 
     static func looksLikeEmail(_ text: String) -> Bool { Submission.looksLikeEmail(text) }
 
-    static func isCalendarDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
-        return (1...12).contains(month) && (1...31).contains(day)
-    }
+    static func isCalendarDate(_ text: String) -> Bool { Submission.isCalendarDate(text) }
 }

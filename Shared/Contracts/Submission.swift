@@ -41,6 +41,12 @@ public struct Submission: Codable, Sendable, Hashable {
             case model, serial
             case deliveredOn = "delivered_on"
         }
+
+        public init(model: String? = nil, serial: String? = nil, deliveredOn: String? = nil) {
+            self.model = model
+            self.serial = serial
+            self.deliveredOn = deliveredOn
+        }
     }
 
     public struct Attachment: Codable, Sendable, Hashable {

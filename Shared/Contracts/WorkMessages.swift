@@ -55,6 +55,35 @@ public struct TicketCreated: WorkMessage, Hashable {
     }
 }
 
+/// intake → notification: a customer's name or contact data changed through intake's API.
+public struct CustomerUpdated: WorkMessage, Hashable {
+    public static let messageType = "customer.updated"
+
+    public var customer: TicketCreated.Customer
+
+    public init(customer: TicketCreated.Customer) {
+        self.customer = customer
+    }
+}
+
+/// intake → every service holding a copy of customer data: erase it. Tickets stay.
+public struct CustomerErased: WorkMessage, Hashable {
+    public static let messageType = "customer.erased"
+
+    public var customerID: String
+    public var erasedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case customerID = "customer_id"
+        case erasedAt = "erased_at"
+    }
+
+    public init(customerID: String, erasedAt: Date) {
+        self.customerID = customerID
+        self.erasedAt = erasedAt
+    }
+}
+
 /// Ticket priority, P1 (emergency) to P4 (low).
 public enum Priority: String, Codable, Sendable, CaseIterable, Comparable {
     case p1 = "P1", p2 = "P2", p3 = "P3", p4 = "P4"

@@ -112,5 +112,18 @@ enum IntakeMigrations {
             ALTER TABLE rejected_submissions ADD COLUMN replayed_at timestamptz;
             ALTER TABLE rejected_submissions ADD COLUMN replay_ticket_number text;
             """),
+        Migration(version: 103, name: "customer products and erasure", sql: """
+            -- Products a customer owns, from submissions and the API; one row per model and serial.
+            CREATE TABLE products (
+                id bigserial PRIMARY KEY,
+                customer_id uuid NOT NULL REFERENCES customers (id),
+                model text,
+                serial text,
+                delivered_on date,
+                registered_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE UNIQUE INDEX products_identity ON products (customer_id, coalesce(model, ''), coalesce(serial, ''));
+            ALTER TABLE customers ADD COLUMN erased_at timestamptz;
+            """),
     ]
 }

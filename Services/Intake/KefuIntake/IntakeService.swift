@@ -24,5 +24,6 @@ public enum IntakeService {
         routes: { router, runtime in
             IntakeRoutes.add(to: router, runtime: runtime, settings: .current)
             IntakeRoutes.addRejected(to: router, runtime: runtime, settings: .current)
+            IntakeRoutes.addCustomers(to: router, runtime: runtime)
         })
 }

@@ -83,6 +83,9 @@ enum TicketStore {
     private static func place(_ fresh: [IncomingSubmission], settings: IntakeSettings,
                               in work: UnitOfWork) throws -> [(String, Accepted.Outcome)] {
         let customers = try CustomerStore.findOrCreate(fresh.map(\.submission.customer), in: work)
+        try CustomerStore.registerProducts(zip(customers, fresh).compactMap { customer, incoming in
+            incoming.submission.product.map { (customer.id, $0) }
+        }, in: work)
         var threads = try ThreadFinder(for: fresh, prefix: settings.ticketPrefix, in: work)
         let now = Date()
         let reopenWindow = TimeInterval(settings.reopenWindowDays) * 86_400

@@ -11,6 +11,7 @@ import KefuStorage
 /// rendered message to the service log; the SMTP, SMS and webhook transports are issue 6.
 public enum NotificationService {
     public static let ticketsQueue = "notification.tickets"
+    public static let customersQueue = "notification.customers"
 
     public static let definition = ServiceDefinition(
         name: "notification",
@@ -48,6 +49,11 @@ public enum NotificationService {
                       .init(exchange: KefuExchange.work, routingKey: TicketCreated.messageType),
                   ]),
                   makeHandler: { runtime in AcknowledgementHandler(logger: runtime.logger) }),
+            .init(queue: Topology.Queue(name: customersQueue, bindings: [
+                      .init(exchange: KefuExchange.work, routingKey: CustomerUpdated.messageType),
+                      .init(exchange: KefuExchange.work, routingKey: CustomerErased.messageType),
+                  ]),
+                  makeHandler: { _ in CustomerCopyHandler() }),
         ],
         routes: { router, runtime in
             router.get("/v1/notifications") { request, context -> Response in

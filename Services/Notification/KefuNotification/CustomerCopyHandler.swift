@@ -1,0 +1,30 @@
+import Foundation
+import KefuContracts
+import KefuMessaging
+import KefuServiceKit
+import KefuStorage
+
+/// Keeps notification's copy of customer contacts in step with intake's archive: changes made
+/// there replace the copy, and an erasure removes it and blanks the addresses in the log.
+struct CustomerCopyHandler: MessageHandler {
+    func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
+        switch delivery.type ?? delivery.routingKey {
+        case CustomerUpdated.messageType:
+            let customer = try delivery.decode(CustomerUpdated.self).customer
+            try work.query("""
+                INSERT INTO notification.contacts (customer_id, name, phone, email) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, phone = excluded.phone,
+                    email = excluded.email, updated_at = now()
+                """, [customer.id, customer.name, customer.phone, customer.email])
+        case CustomerErased.messageType:
+            let erased = try delivery.decode(CustomerErased.self)
+            try work.query("""
+                UPDATE notification.deliveries SET recipient = '[erased]'
+                WHERE recipient IN (SELECT unnest(ARRAY[phone, email]) FROM notification.contacts WHERE customer_id = $1)
+                """, [erased.customerID])
+            try work.query("DELETE FROM notification.contacts WHERE customer_id = $1", [erased.customerID])
+        case let other:
+            throw PermanentFailure("notification.customers does not handle \(other) messages")
+        }
+    }
+}
