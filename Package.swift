@@ -105,7 +105,7 @@ let package = Package(
     + [
         .executableTarget(
             name: "kefu-bench",
-            dependencies: ["KefuMessaging", "KefuContracts", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["KefuMessaging", "KefuContracts", "KefuServiceKit", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/kefu-bench",
             swiftSettings: swiftSettings
         ),
@@ -120,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KefuServiceKit", "KefuIntake"],
+            dependencies: ["KefuServiceKit", "KefuIntake", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/IntegrationTests",
             swiftSettings: swiftSettings
         ),

@@ -66,8 +66,10 @@ private struct FieldChecker {
         }
     }
 
+    /// A JSON pointer segment (RFC 6901). A NUL is spelled out, as stored errors go to jsonb.
     private func escape(_ key: String) -> String {
         key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            .replacingNUL(with: "\\u0000")
     }
 
     mutating func string(_ object: [String: JSONValue], _ key: String, at path: String, required: Bool = false,
@@ -78,6 +80,10 @@ private struct FieldChecker {
             if required { fail(field, "is required") }
             return nil
         case .string(let text)?:
+            if text.utf8.contains(0) {
+                fail(field, "must not contain NUL characters")
+                return nil
+            }
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if required && trimmed.isEmpty {
                 fail(field, "must not be empty")
@@ -140,8 +146,11 @@ private struct FieldChecker {
         var metadata: [String: JSONValue]?
         if let nested = object(root, "metadata", at: "") {
             for (key, value) in nested.sorted(by: { $0.key < $1.key }) {
+                if key.utf8.contains(0) { fail("/metadata/\(escape(key))", "names must not contain NUL characters") }
                 switch value {
                 case .object, .array: fail("/metadata/\(escape(key))", "must be a string, number, boolean or null")
+                case .string(let text) where text.utf8.contains(0):
+                    fail("/metadata/\(escape(key))", "must not contain NUL characters")
                 default: break
                 }
             }

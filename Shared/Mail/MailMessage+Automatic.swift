@@ -2,8 +2,11 @@ extension MailMessage {
     /// Why this message was sent by a machine rather than a person, or nil. Bounces and
     /// auto-replies never open tickets: answering them starts mail loops.
     public var automaticReason: String? {
+        // Reasons name known values only: they are stored and shown, and must not echo the mail.
         if let value = headers.ascii("Auto-Submitted")?.lowercased(), !value.hasPrefix("no") {
-            return "Auto-Submitted: \(value.prefix { $0 != ";" })"
+            let keyword = String(value.prefix { $0 != ";" && $0 != " " })
+            let known = ["auto-generated", "auto-replied", "auto-notified"].contains(keyword)
+            return known ? "Auto-Submitted: \(keyword)" : "Auto-Submitted header"
         }
         if let value = headers.ascii("Precedence")?.lowercased(), ["bulk", "junk", "list", "auto_reply"].contains(value) {
             return "Precedence: \(value)"

@@ -42,6 +42,7 @@ public final class PostgresConnection {
         guard let handle else { throw PostgresError(code: .connectionLost) }
         let name = try preparedName(for: sql, on: handle)
         let texts = parameters.map { $0?.postgresText }
+        if texts.contains(where: { $0?.utf8.contains(0) == true }) { throw PostgresError(code: .nulInParameter) }
         let result: OpaquePointer? = withCStrings(texts) { pointers in
             PQexecPrepared(handle, name, Int32(pointers.count), pointers, nil, nil, 0)
         }

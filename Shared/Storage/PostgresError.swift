@@ -10,6 +10,9 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
         public static let server = Code(base: "server")
         public static let decoding = Code(base: "decoding")
         public static let poolShutDown = Code(base: "poolShutDown")
+        /// A parameter held a NUL character, which PostgreSQL text cannot store; libpq would
+        /// silently cut the value there.
+        public static let nulInParameter = Code(base: "nulInParameter")
         public var description: String { base }
     }
 

@@ -180,6 +180,17 @@ final class Gateway: Sendable {
         }
     }
 
+    /// Publishes raw bodies as they are, 500 to a batch of confirms.
+    func publishRaw(_ messages: [(body: [UInt8], routingKey: String, contentType: String, correlationID: String)]) async throws {
+        let outgoing = messages.map {
+            OutgoingMessage(exchange: KefuExchange.intake, routingKey: $0.routingKey, body: $0.body, contentType: $0.contentType,
+                            correlationID: $0.correlationID, replyTo: replyQueue)
+        }
+        for chunk in stride(from: 0, to: outgoing.count, by: 500) {
+            try await publisher.publish(Array(outgoing[chunk..<min(chunk + 500, outgoing.count)]))
+        }
+    }
+
     func publishRaw(_ body: [UInt8], routingKey: String, contentType: String, correlationID: String) async throws {
         try await publisher.publish([OutgoingMessage(exchange: KefuExchange.intake, routingKey: routingKey, body: body,
                                                      contentType: contentType, correlationID: correlationID,

@@ -1,4 +1,6 @@
 import Foundation
+import KefuContracts
+@testable import KefuIntake
 import KefuMail
 import Testing
 
@@ -146,5 +148,28 @@ struct MailParsingTests {
         // "服务" in UTF-8 is E6 9C 8D E5 8A A1; the second word starts mid-character.
         let raw = "From: a@example.com\r\nSubject: =?UTF-8?Q?=E6=9C?= =?UTF-8?Q?=8D=E5=8A=A1?= ok\r\n\r\nx"
         #expect(try MailMessage(parsing: Array(raw.utf8)).subject == "服务 ok")
+    }
+}
+
+@Suite("Mail and JSON with NUL characters")
+struct NULTests {
+    @Test("a NUL in a JSON string is a field error, never a database failure")
+    func json() {
+        let body = #"{"submission_id":"n1","channel":"web","customer":{"phone":"13800000000"},"body":"a\u0000b","metadata":{"k":"\u0000"}}"#
+        guard case .failure(let error) = Submission.validate(json: Array(body.utf8)) else {
+            Issue.record("a NUL was accepted")
+            return
+        }
+        #expect(error.errors.map(\.field) == ["/body", "/metadata/k"])
+        #expect(error.errors.first?.message == "must not contain NUL characters")
+    }
+
+    @Test("NULs are dropped from everything a mail gives the ticket")
+    func mail() throws {
+        let raw = Array("From: a@example.com\r\nSubject: s\r\nMessage-ID: <m@x>\r\n\r\n".utf8) + [0x35, 0x93, 0x00, 0xD2, 0x00, 0x41]
+        let incoming = try EmailSubmission.make(from: raw, integrator: "amqp", ticketPrefix: "KF").get()
+        #expect(!incoming.submission.body.utf8.contains(0))
+        #expect(incoming.submission.body.hasSuffix("A"))
+        #expect("a\u{0}\u{93}b\u{0}".replacingNUL(with: "?") == "a?\u{93}b?")
     }
 }

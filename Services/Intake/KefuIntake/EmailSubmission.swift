@@ -17,19 +17,20 @@ enum EmailSubmission {
                 field: "/headers", message: "was sent automatically (\(reason)); bounces and auto-replies open no ticket")]))
         }
         var errors: [FieldError] = []
-        guard let sender = mail.from, Submission.looksLikeEmail(sender.address) else {
+        guard let sender = mail.from.map({ MailAddress(name: $0.name.map { $0.replacingNUL() }, address: $0.address.replacingNUL()) }),
+              Submission.looksLikeEmail(sender.address) else {
             return .failure(ValidationError([FieldError(field: "/headers/from", message: "must name the sender's address")]))
         }
         if mail.attachments.count > Submission.maximumAttachments {
             errors.append(FieldError(field: "/attachments", message:
                 "has \(mail.attachments.count) entries; at most \(Submission.maximumAttachments) are allowed"))
         }
-        var subject = mail.subject?.trimmingCharacters(in: .whitespacesAndNewlines)
+        var subject = mail.subject.map { $0.replacingNUL() }?.trimmingCharacters(in: .whitespacesAndNewlines)
         if subject?.isEmpty == true { subject = nil }
         if let text = subject, text.count > Submission.maximumSubjectCharacters {
             subject = String(text.prefix(Submission.maximumSubjectCharacters))
         }
-        var body = mail.text
+        var body = mail.text.replacingNUL()
         if body.isEmpty { body = subject ?? (mail.attachments.isEmpty ? "" : "(no text; see the attachments)") }
         if body.isEmpty { errors.append(FieldError(field: "/body", message: "the message has no text, subject or attachment")) }
         guard errors.isEmpty else { return .failure(ValidationError(errors)) }
@@ -43,16 +44,18 @@ enum EmailSubmission {
         }
 
         let submission = Submission(
-            submissionID: mail.messageID.map { "email:\($0)" } ?? "email:sha256:\(Self.hex(SHA256.hash(data: raw)))",
+            submissionID: mail.messageID.map { "email:\($0.replacingNUL().prefix(190))" }
+                ?? "email:sha256:\(Self.hex(SHA256.hash(data: raw)))",
             channel: .email, receivedAt: mail.date,
             customer: Submission.Customer(name: sender.name, email: sender.address),
             subject: subject, body: body,
             attachments: mail.attachments.isEmpty ? nil : mail.attachments.map {
-                Submission.Attachment(filename: $0.filename, contentType: $0.contentType, size: $0.size, sha256: $0.sha256)
+                Submission.Attachment(filename: String($0.filename.replacingNUL().prefix(255)), contentType: $0.contentType.replacingNUL(),
+                                      size: $0.size, sha256: $0.sha256)
             })
         var incoming = IncomingSubmission(submission, integrator: integrator)
-        incoming.messageID = mail.messageID
-        incoming.referencedMessageIDs = mail.inReplyTo + mail.references.reversed()
+        incoming.messageID = mail.messageID.map { $0.replacingNUL() }
+        incoming.referencedMessageIDs = (mail.inReplyTo + mail.references.reversed()).map { $0.replacingNUL() }
         incoming.subjectTicketNumbers = subject.map { TicketNumber.bracketed(in: $0, prefix: ticketPrefix) } ?? []
         incoming.rawMail = raw
         return .success(incoming)

@@ -223,7 +223,14 @@ enum TicketStore {
     /// Keeps a refused submission with its reasons and tells monitoring tools, without its content.
     static func reject(raw: [UInt8], contentType: String?, source: String, integrator: String, errors: [FieldError],
                        in work: UnitOfWork) throws {
-        let submissionID = submissionID(in: raw)
+        // Whatever the sender put in these, the refusal itself must be storable.
+        func storable(_ text: String?) -> String? {
+            text.map { String($0.replacingNUL().prefix(200)) }
+        }
+        let submissionID = storable(submissionID(in: raw))
+        let contentType = storable(contentType)
+        let source = storable(source) ?? "unknown"
+        let integrator = storable(integrator) ?? "unknown"
         try work.query("""
             INSERT INTO intake.rejected_submissions (submission_id, source, content_type, raw, reasons, integrator)
             VALUES ($1, $2, $3, $4, $5::jsonb, $6)
