@@ -34,6 +34,9 @@ public struct StatusEvent: Codable, Sendable, Hashable {
 }
 
 public enum StatusEventType: String, Codable, Sendable, CaseIterable {
+    /// The routing key on `kefu.events`: the type without its `kefu.` prefix.
+    public var routingKey: String { String(rawValue.dropFirst("kefu.".count)) }
+
     case ticketCreated = "kefu.ticket.created"
     case ticketClassified = "kefu.ticket.classified"
     case ticketTriageNeeded = "kefu.ticket.triage_needed"

@@ -76,6 +76,12 @@ final class AMQPConnection {
                                 arena.bytes(binding.routingKey), amqp_empty_table)
                 try check("queue.bind")
             }
+            // Unbinding what is not bound is not an error, so this is idempotent too.
+            for binding in queue.retiredBindings {
+                amqp_queue_unbind(state, channel, arena.bytes(queue.name), arena.bytes(binding.exchange),
+                                  arena.bytes(binding.routingKey), amqp_empty_table)
+                try check("queue.unbind")
+            }
         }
     }
 

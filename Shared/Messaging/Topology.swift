@@ -24,13 +24,17 @@ public struct Topology: Sendable {
     public struct Queue: Sendable, Hashable {
         public var name: String
         public var bindings: [Binding]
+        /// Bindings an earlier version declared and this one no longer wants: removed at start,
+        /// since declaring only ever adds.
+        public var retiredBindings: [Binding]
         public var deliveryLimit: Int?
         public var deadLetterExchange: String?
 
-        public init(name: String, bindings: [Binding] = [], deliveryLimit: Int? = 10,
+        public init(name: String, bindings: [Binding] = [], retiredBindings: [Binding] = [], deliveryLimit: Int? = 10,
                     deadLetterExchange: String? = KefuExchange.deadLetter) {
             self.name = name
             self.bindings = bindings
+            self.retiredBindings = retiredBindings
             self.deliveryLimit = deliveryLimit
             self.deadLetterExchange = deadLetterExchange
         }

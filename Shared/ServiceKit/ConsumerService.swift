@@ -19,14 +19,15 @@ public final class ConsumerService: Service, Sendable {
     private let schema: String
     private let service: String
     private let batchSize: Int
-    private let doorbell: Doorbell
+    /// Wakes the outbox relays after a commit.
+    private let wake: @Sendable () -> Void
     private let logger: Logger
     private let processed: Counter
     private let deadLettered: Counter
     private let batchDuration: Metrics.Timer
 
     public init(queue: String, consumer: AMQPConsumer, handler: any MessageHandler, pool: PostgresPool, schema: String,
-                service: String, batchSize: Int, doorbell: Doorbell, logger: Logger) {
+                service: String, batchSize: Int, wake: @escaping @Sendable () -> Void, logger: Logger) {
         self.queue = queue
         self.consumer = consumer
         self.handler = handler
@@ -34,7 +35,7 @@ public final class ConsumerService: Service, Sendable {
         self.schema = schema
         self.service = service
         self.batchSize = batchSize
-        self.doorbell = doorbell
+        self.wake = wake
         self.logger = logger
         self.processed = Counter(label: "kefu_messages_processed_total", dimensions: [("queue", queue)])
         self.deadLettered = Counter(label: "kefu_messages_dead_lettered_total", dimensions: [("queue", queue)])
@@ -76,12 +77,13 @@ public final class ConsumerService: Service, Sendable {
             do {
                 let outcomes = try await pool.withTransaction { [handler, schema, service, queue, isolated] connection in
                     let work = UnitOfWork(connection: connection, schema: schema, service: service)
-                    let fresh = try work.claimInbox(messageIDs: batch.compactMap(\.messageID), queue: queue)
+                    let fresh = handler is any IdempotentMessageHandler
+                        ? nil : try work.claimInbox(messageIDs: batch.compactMap(\.messageID), queue: queue)
                     var seen = Set<String>()
                     var outcomes: [Outcome] = []
                     var pending: [Delivery] = []
                     for delivery in batch {
-                        if let id = delivery.messageID, !fresh.contains(id) || !seen.insert(id).inserted {
+                        if let id = delivery.messageID, fresh.map({ !$0.contains(id) }) ?? false || !seen.insert(id).inserted {
                             outcomes.append(.duplicate)
                         } else if isolated {
                             outcomes.append(try Self.handleIsolated(delivery, handler: handler, work: work, queue: queue))
@@ -99,7 +101,7 @@ public final class ConsumerService: Service, Sendable {
                     try work.flushOutbox()
                     return outcomes
                 }
-                doorbell.ring()
+                wake()
                 consumer.settle(batch.map { ($0, .ack) })
                 let elapsed = ContinuousClock.now - started
                 batchDuration.record(duration: elapsed)

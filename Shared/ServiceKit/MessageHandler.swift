@@ -21,6 +21,11 @@ extension BatchMessageHandler {
     }
 }
 
+/// A handler whose effects are keyed by the message itself (an insert on the event id with
+/// `ON CONFLICT DO NOTHING`), so a redelivery changes nothing without the inbox: the consumer
+/// skips recording the message id, one insert per message saved.
+public protocol IdempotentMessageHandler: MessageHandler {}
+
 /// A handler written as a closure.
 public struct MessageHandlerClosure: MessageHandler {
     let body: @Sendable (Delivery, UnitOfWork) throws -> Void

@@ -13,7 +13,22 @@ public import ServiceLifecycle
 /// can therefore relay one outbox without publishing a row twice; a crash after the publish and
 /// before the commit publishes it again, which consumers absorb by message id.
 public final class OutboxRelay: Service, Sendable {
+    /// Which rows a relay publishes. Replies to gateways go to classic reply queues and confirm
+    /// at once; in a lane of their own they never wait behind a batch of quorum-queue confirms.
+    public enum Lane: Sendable {
+        case all, replies, allButReplies
+
+        var condition: String {
+            switch self {
+            case .all: ""
+            case .replies: "AND exchange = ''"
+            case .allButReplies: "AND exchange <> ''"
+            }
+        }
+    }
+
     public struct Options: Sendable {
+        public var lane = Lane.all
         public var batchSize = 500
         /// How long to sleep when the outbox is empty and nobody rings.
         public var idlePoll: Duration = .milliseconds(250)
@@ -49,7 +64,7 @@ public final class OutboxRelay: Service, Sendable {
                 backoff = .milliseconds(100)
                 if count > 0 { continue }
                 if draining { return }
-                if ContinuousClock.now - lastCleanup > .seconds(60) {
+                if options.lane != .replies, ContinuousClock.now - lastCleanup > .seconds(60) {
                     try await cleanup()
                     lastCleanup = .now
                 }
@@ -75,13 +90,14 @@ public final class OutboxRelay: Service, Sendable {
     func relayBatch() async throws -> Int {
         let schema = self.schema
         let limit = options.batchSize
+        let lane = options.lane
         return try await pool.withReservedConnection { reserved in
             let rows = try await reserved.run { connection -> PostgresRows in
                 try connection.execute("BEGIN")
                 return try connection.query("""
                     SELECT id, message_id, exchange, routing_key, content_type, message_type, correlation_id,
                            headers::text AS headers, mandatory, body
-                    FROM \(schema).outbox WHERE published_at IS NULL AND next_attempt_at <= now()
+                    FROM \(schema).outbox WHERE published_at IS NULL AND next_attempt_at <= now() \(lane.condition)
                     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
                     """, [limit])
             }

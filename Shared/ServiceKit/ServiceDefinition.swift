@@ -23,6 +23,8 @@ public struct ServiceDefinition: Sendable {
     public var consumers: [Consumer]
     public var routes: @Sendable (Router<KefuRequestContext>, ServiceRuntime) -> Void
     public var backgroundServices: @Sendable (ServiceRuntime) -> [any Service]
+    /// The service answers gateways on `reply_to`: replies get a relay of their own.
+    public var repliesToGateways = false
 
     public init(name: String, defaultHTTPPort: Int, migrations: [Migration], consumers: [Consumer],
                 routes: @escaping @Sendable (Router<KefuRequestContext>, ServiceRuntime) -> Void,

@@ -41,7 +41,10 @@ public enum ServiceRunner {
         let pool = PostgresPool(configuration: configuration.postgres)
         try await migrateWhenReachable(definition, pool: pool, logger: logger)
         let publisher = AMQPPublisher(configuration: try configuration.amqp(), logger: logger)
-        let runtime = ServiceRuntime(configuration: configuration, logger: logger, pool: pool, publisher: publisher)
+        let replyPublisher = definition.repliesToGateways
+            ? AMQPPublisher(configuration: try configuration.amqp(), logger: logger) : nil
+        let runtime = ServiceRuntime(configuration: configuration, logger: logger, pool: pool, publisher: publisher,
+                                     replyPublisher: replyPublisher)
 
         let topology = definition.topology
         let consumers = try definition.consumers.map { consumer in
@@ -51,7 +54,7 @@ public enum ServiceRunner {
                                        source: .queue(consumer.queue.name), prefetch: configuration.prefetch,
                                        logger: logger),
                 handler: consumer.makeHandler(runtime), pool: pool, schema: definition.name,
-                service: definition.name, batchSize: configuration.batchSize, doorbell: runtime.relay.doorbell,
+                service: definition.name, batchSize: configuration.batchSize, wake: runtime.ringRelays,
                 logger: logger)
         }
 
@@ -67,7 +70,7 @@ public enum ServiceRunner {
 
         // Graceful shutdown runs in reverse order: consumers stop and finish their batch first,
         // then HTTP, and the relay last, so everything committed is also published.
-        let services: [any Service] = [runtime.relay] + definition.backgroundServices(runtime) + [application] + consumers
+        let services: [any Service] = runtime.relays + definition.backgroundServices(runtime) + [application] + consumers
         return ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -9,13 +9,33 @@ public final class ServiceRuntime: Sendable {
     public let pool: PostgresPool
     public let publisher: AMQPPublisher
     public let relay: OutboxRelay
+    /// A second relay, with its own broker connection, for replies to gateways only.
+    public let replyRelay: OutboxRelay?
 
-    public init(configuration: ServiceConfiguration, logger: Logger, pool: PostgresPool, publisher: AMQPPublisher) {
+    public init(configuration: ServiceConfiguration, logger: Logger, pool: PostgresPool, publisher: AMQPPublisher,
+                replyPublisher: AMQPPublisher? = nil) {
         self.configuration = configuration
         self.logger = logger
         self.pool = pool
         self.publisher = publisher
-        self.relay = OutboxRelay(pool: pool, publisher: publisher, schema: configuration.service, logger: logger)
+        var options = OutboxRelay.Options()
+        if let replyPublisher {
+            options.lane = .allButReplies
+            var replyOptions = OutboxRelay.Options()
+            replyOptions.lane = .replies
+            replyRelay = OutboxRelay(pool: pool, publisher: replyPublisher, schema: configuration.service,
+                                     options: replyOptions, logger: logger)
+        } else {
+            replyRelay = nil
+        }
+        relay = OutboxRelay(pool: pool, publisher: publisher, schema: configuration.service, options: options, logger: logger)
+    }
+
+    public var relays: [OutboxRelay] { [relay] + (replyRelay.map { [$0] } ?? []) }
+
+    /// Wakes the relays after a commit, so it is published at once.
+    public func ringRelays() {
+        for relay in relays { relay.doorbell.ring() }
     }
 
     public var service: String { configuration.service }
@@ -34,7 +54,7 @@ public final class ServiceRuntime: Sendable {
             try work.flushOutbox()
             return result
         }
-        relay.doorbell.ring()
+        ringRelays()
         return result
     }
 

@@ -41,7 +41,7 @@ struct ReliabilityTests {
             handler: MessageHandlerClosure { delivery, work in
                 try work.query("INSERT INTO \(schema).effects (message) VALUES ($1)", [String(decoding: delivery.body, as: UTF8.self)])
             },
-            pool: pool, schema: schema, service: schema, batchSize: 10, doorbell: Doorbell(), logger: Stack.logger)
+            pool: pool, schema: schema, service: schema, batchSize: 10, wake: {}, logger: Stack.logger)
         let running = Task { try await service.run() }
         defer { running.cancel(); consumer.close() }
 

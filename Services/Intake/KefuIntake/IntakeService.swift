@@ -1,3 +1,4 @@
+import KefuContracts
 import KefuMessaging
 public import KefuServiceKit
 
@@ -6,24 +7,33 @@ public enum IntakeService {
     public static let submissionsQueue = "intake.submissions"
     public static let statusQueue = "intake.status"
 
-    public static let definition = ServiceDefinition(
-        name: "intake",
-        defaultHTTPPort: 8081,
-        migrations: IntakeMigrations.all,
-        consumers: [
-            .init(queue: Topology.Queue(name: submissionsQueue,
-                                        bindings: [.init(exchange: KefuExchange.intake, routingKey: "submit.*")]),
-                  makeHandler: { _ in SubmissionHandler(settings: .current) }),
-            .init(queue: Topology.Queue(name: statusQueue, bindings: [
-                      .init(exchange: KefuExchange.events, routingKey: "ticket.*"),
-                      .init(exchange: KefuExchange.events, routingKey: "notification.*"),
-                      .init(exchange: KefuExchange.events, routingKey: "survey.*"),
-                  ]),
-                  makeHandler: { _ in StatusEventHandler() }),
-        ],
-        routes: { router, runtime in
-            IntakeRoutes.add(to: router, runtime: runtime, settings: .current)
-            IntakeRoutes.addRejected(to: router, runtime: runtime, settings: .current)
-            IntakeRoutes.addCustomers(to: router, runtime: runtime)
-        })
+    static let statusEventTypes = StatusEventType.allCases.map(\.routingKey)
+        .filter { $0.hasPrefix("ticket.") && $0 != "ticket.created" && $0 != "ticket.message_added" }
+
+    public static let definition: ServiceDefinition = {
+        var definition = ServiceDefinition(
+            name: "intake",
+            defaultHTTPPort: 8081,
+            migrations: IntakeMigrations.all,
+            consumers: [
+                .init(queue: Topology.Queue(name: submissionsQueue,
+                                            bindings: [.init(exchange: KefuExchange.intake, routingKey: "submit.*")]),
+                      makeHandler: { _ in SubmissionHandler(settings: .current) }),
+                // Every ticket event but the ones intake raises itself and records as it raises them.
+                .init(queue: Topology.Queue(name: statusQueue, bindings: statusEventTypes.map {
+                          .init(exchange: KefuExchange.events, routingKey: $0)
+                      } + [
+                          .init(exchange: KefuExchange.events, routingKey: "notification.*"),
+                          .init(exchange: KefuExchange.events, routingKey: "survey.*"),
+                      ], retiredBindings: [.init(exchange: KefuExchange.events, routingKey: "ticket.*")]),
+                      makeHandler: { _ in StatusEventHandler() }),
+            ],
+            routes: { router, runtime in
+                IntakeRoutes.add(to: router, runtime: runtime, settings: .current)
+                IntakeRoutes.addRejected(to: router, runtime: runtime, settings: .current)
+                IntakeRoutes.addCustomers(to: router, runtime: runtime)
+            })
+        definition.repliesToGateways = true
+        return definition
+    }()
 }

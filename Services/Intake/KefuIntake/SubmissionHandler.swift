@@ -44,7 +44,7 @@ struct SubmissionHandler: BatchMessageHandler {
 }
 
 /// Feeds the status timeline from `kefu.events`, a batch at a time.
-struct StatusEventHandler: BatchMessageHandler {
+struct StatusEventHandler: BatchMessageHandler, IdempotentMessageHandler {
     func handle(batch: [Delivery], in work: UnitOfWork) throws {
         let events = try batch.map { try $0.decode(StatusEvent.self) }
         // intake records its own events when it commits them.
