@@ -1,5 +1,6 @@
 import Foundation
 import KefuContracts
+import KefuStorage
 import Testing
 
 @Suite("intake's ticket list and refused submissions")
@@ -86,6 +87,26 @@ struct IntakeAPITests {
         #expect(again.status == 409)
         #expect((try again.json()["detail"] as? String)?.contains(number) == true)
         #expect(try await HTTP.send("POST", intake.appending(path: "v1/rejected-submissions/999999999/replay")).status == 404)
+    }
+
+    @Test("a submission id is remembered for the window (30 days), and is new again after it")
+    func submissionWindow() async throws {
+        let submission = phoneSubmission(unique("window"))
+        let first = try await HTTP.send("POST", intake.appending(path: "v1/tickets"), json: submission)
+        #expect(first.status == 201)
+        let number = try #require(try first.json()["number"] as? String)
+        #expect(try await HTTP.send("POST", intake.appending(path: "v1/tickets"), json: submission).status == 200)
+
+        let admin = try Stack.database("admin")
+        defer { admin.shutdown() }
+        let id = submission["submission_id"] as! String
+        try await admin.withConnection { connection in
+            try connection.query("UPDATE intake.submissions SET received_at = now() - interval '31 days' WHERE submission_id = $1",
+                                 [id])
+        }
+        let later = try await HTTP.send("POST", intake.appending(path: "v1/tickets"), json: submission)
+        #expect(later.status == 201)
+        #expect(try later.json()["number"] as? String != number)
     }
 
     @Test("limits: invalid UTF-8, too many attachments, an over-long subject")

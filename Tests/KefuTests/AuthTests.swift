@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 @testable import KefuServiceKit
 import Testing
 
@@ -62,5 +63,14 @@ struct TokenTests {
         let wait = limiter.acquire("t", rate: 1, burst: 2)
         #expect(wait != nil && wait! <= .seconds(1) && wait! > .zero)
         #expect(limiter.acquire("other", rate: 1, burst: 2) == nil)
+    }
+
+    @Test("metrics are served without a token to loopback callers only")
+    func loopback() throws {
+        #expect(AuthMiddleware.isLoopback(try SocketAddress(ipAddress: "127.0.0.1", port: 1)))
+        #expect(AuthMiddleware.isLoopback(try SocketAddress(ipAddress: "::1", port: 1)))
+        #expect(!AuthMiddleware.isLoopback(try SocketAddress(ipAddress: "10.1.2.3", port: 1)))
+        #expect(!AuthMiddleware.isLoopback(try SocketAddress(ipAddress: "2001:db8::1", port: 1)))
+        #expect(!AuthMiddleware.isLoopback(nil))
     }
 }

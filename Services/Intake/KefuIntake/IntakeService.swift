@@ -32,7 +32,8 @@ public enum IntakeService {
                 IntakeRoutes.add(to: router, runtime: runtime, settings: .current)
                 IntakeRoutes.addRejected(to: router, runtime: runtime, settings: .current)
                 IntakeRoutes.addCustomers(to: router, runtime: runtime)
-            })
+            },
+            backgroundServices: { runtime in [SubmissionWindowSweeper(runtime: runtime, settings: .current)] })
         definition.repliesToGateways = true
         return definition
     }()

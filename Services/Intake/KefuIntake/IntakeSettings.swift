@@ -15,6 +15,9 @@ struct IntakeSettings: Sendable {
     /// `KEFU_REOPEN_WINDOW_DAYS`, default 14: a follow-up to a ticket resolved or closed longer ago
     /// than this opens a new ticket linked to it instead of reopening it.
     var reopenWindowDays = 14
+    /// `KEFU_SUBMISSION_WINDOW_DAYS`, default 30: how long a submission id is remembered. A
+    /// repeat within the window gets the same ticket; after it, a new one.
+    var submissionWindowDays = 30
 
     /// Read once at start; a bad value stops the service with the variable's name.
     static let current: IntakeSettings = {
@@ -45,6 +48,12 @@ struct IntakeSettings: Sendable {
                 throw Invalid(variable: "KEFU_REOPEN_WINDOW_DAYS", requirement: "must be a whole number of days, 0 or more")
             }
             reopenWindowDays = value
+        }
+        if let days = environment["KEFU_SUBMISSION_WINDOW_DAYS"], !days.isEmpty {
+            guard let value = Int(days), value >= 1 else {
+                throw Invalid(variable: "KEFU_SUBMISSION_WINDOW_DAYS", requirement: "must be a whole number of days, 1 or more")
+            }
+            submissionWindowDays = value
         }
     }
 }

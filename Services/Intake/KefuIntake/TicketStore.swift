@@ -30,13 +30,15 @@ enum TicketStore {
     static func accept(_ batch: [IncomingSubmission], settings: IntakeSettings, in work: UnitOfWork) throws -> [Accepted] {
         guard !batch.isEmpty else { return [] }
         // Claim the submission ids first: a concurrent copy on another replica waits here and
-        // then finds the ticket this one made.
+        // then finds the ticket this one made. An id older than the window is claimed afresh.
         let keys = batch.map(\.key)
         let claimed = Set(try work.query("""
-            INSERT INTO intake.submissions (integrator, submission_id)
+            INSERT INTO intake.submissions AS s (integrator, submission_id)
             SELECT DISTINCT * FROM unnest($1::text[], $2::text[])
-            ON CONFLICT (integrator, submission_id) DO NOTHING RETURNING integrator, submission_id
-            """, [keys.map(\.integrator), keys.map(\.submissionID)]).map(Self.key(of:)))
+            ON CONFLICT (integrator, submission_id) DO UPDATE SET received_at = now(), ticket_number = NULL
+                WHERE s.received_at < now() - make_interval(days => $3)
+            RETURNING integrator, submission_id
+            """, [keys.map(\.integrator), keys.map(\.submissionID), settings.submissionWindowDays]).map(Self.key(of:)))
         var numberOf: [SubmissionKey: String] = [:]
         let seenBefore = Array(Set(keys).subtracting(claimed))
         if !seenBefore.isEmpty {

@@ -53,12 +53,11 @@ public struct AuthMiddleware: RouterMiddleware {
     }
 
     static func isLoopback(_ address: SocketAddress?) -> Bool {
-        switch address {
-        case .v4(let v4)?: return v4.host.hasPrefix("127.")
-        case .v6(let v6)?: return v6.host == "::1" || v6.host.hasPrefix("::ffff:127.")
-        case .unixDomainSocket?: return true
-        case nil: return false
-        }
+        guard let address else { return false }
+        if case .unixDomainSocket = address { return true }
+        // The numeric form: `host` holds whatever name the address was made from, often none.
+        guard let ip = address.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 }
 
