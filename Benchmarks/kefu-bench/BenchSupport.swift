@@ -1,5 +1,6 @@
 import Foundation
 import KefuContracts
+import KefuMessaging
 
 let environment = ProcessInfo.processInfo.environment
 
@@ -41,4 +42,25 @@ func benchSubmission(id: String, index: Int) -> [String: Any] {
         "customer": ["phone": String(format: "+86138%08d", index % 100_000_000), "tier": "standard"],
         "subject": "设备故障", "body": "客户来电：设备无法启动，请尽快安排工程师。", "language": "zh-CN",
     ]
+}
+
+/// Publishes `count` phone submissions to `kefu.intake`, as fast as confirmed or paced at `rate`,
+/// each replying to `replyQueue`; returns when each was sent, by submission id.
+func publishSubmissions(count: Int, rate: Double?, idPrefix: String, replyQueue: String, publisher: AMQPPublisher,
+                        start: ContinuousClock.Instant) async throws -> [String: ContinuousClock.Instant] {
+    let chunkSize = rate.map { max(1, Int($0 / 50)) } ?? 200
+    var submittedAt: [String: ContinuousClock.Instant] = [:]
+    for chunk in stride(from: 0, to: count, by: chunkSize) {
+        if let rate { try await Task.sleep(until: start + .seconds(Double(chunk) / rate)) }
+        var messages: [OutgoingMessage] = []
+        for index in chunk..<min(chunk + chunkSize, count) {
+            let id = "\(idPrefix)-\(index)"
+            messages.append(OutgoingMessage(exchange: KefuExchange.intake, routingKey: "submit.phone",
+                                            body: Array(try JSONSerialization.data(withJSONObject: benchSubmission(id: id, index: index))),
+                                            correlationID: id, replyTo: replyQueue))
+            submittedAt[id] = clock.now
+        }
+        try await publisher.publish(messages)
+    }
+    return submittedAt
 }

@@ -30,7 +30,6 @@ enum FlowBenchmark {
         let publisher = AMQPPublisher(configuration: integrator, logger: logger)
 
         let run = UUID().uuidString.prefix(8).lowercased()
-        let chunkSize = rate.map { max(1, Int($0 / 50)) } ?? 200
         let start = clock.now
 
         // Replies map submission ids to ticket numbers; events are matched by ticket number.
@@ -62,19 +61,8 @@ enum FlowBenchmark {
             return (tickets, assignedAt)
         }
 
-        var submittedAt: [String: ContinuousClock.Instant] = [:]
-        for chunk in stride(from: 0, to: count, by: chunkSize) {
-            if let rate { try await Task.sleep(until: start + .seconds(Double(chunk) / rate)) }
-            var messages: [OutgoingMessage] = []
-            for index in chunk..<min(chunk + chunkSize, count) {
-                let id = "bench-\(run)-\(index)"
-                messages.append(OutgoingMessage(exchange: KefuExchange.intake, routingKey: "submit.phone",
-                                                body: Array(try JSONSerialization.data(withJSONObject: benchSubmission(id: id, index: index))),
-                                                correlationID: id, replyTo: replyQueue))
-                submittedAt[id] = clock.now
-            }
-            try await publisher.publish(messages)
-        }
+        let submittedAt = try await publishSubmissions(count: count, rate: rate, idPrefix: "bench-\(run)",
+                                                       replyQueue: replyQueue, publisher: publisher, start: start)
         let published = clock.now - start
 
         let (tickets, assignedAt) = await collector.value

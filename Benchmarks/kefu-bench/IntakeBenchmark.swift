@@ -16,8 +16,6 @@ enum IntakeBenchmark {
         let replyQueue = try await replies.queueName()
         let publisher = AMQPPublisher(configuration: integrator, logger: logger)
         let run = UUID().uuidString.prefix(8).lowercased()
-        let chunkSize = rate.map { max(1, Int($0 / 50)) } ?? 200
-
         let start = clock.now
         let collector = Task { () -> [String: ContinuousClock.Instant] in
             var answeredAt: [String: ContinuousClock.Instant] = [:]
@@ -30,19 +28,8 @@ enum IntakeBenchmark {
             }
             return answeredAt
         }
-        var submittedAt: [String: ContinuousClock.Instant] = [:]
-        for chunk in stride(from: 0, to: count, by: chunkSize) {
-            if let rate { try await Task.sleep(until: start + .seconds(Double(chunk) / rate)) }
-            var messages: [OutgoingMessage] = []
-            for index in chunk..<min(chunk + chunkSize, count) {
-                let id = "bench-intake-\(run)-\(index)"
-                messages.append(OutgoingMessage(exchange: KefuExchange.intake, routingKey: "submit.phone",
-                                                body: Array(try JSONSerialization.data(withJSONObject: benchSubmission(id: id, index: index))),
-                                                correlationID: id, replyTo: replyQueue))
-                submittedAt[id] = clock.now
-            }
-            try await publisher.publish(messages)
-        }
+        let submittedAt = try await publishSubmissions(count: count, rate: rate, idPrefix: "bench-intake-\(run)",
+                                                       replyQueue: replyQueue, publisher: publisher, start: start)
         let answeredAt = await collector.value
         let latencies = submittedAt.compactMap { id, sent in answeredAt[id].map { milliseconds($0 - sent) } }
         let last = answeredAt.values.max() ?? start

@@ -47,16 +47,6 @@ extension IntakeRoutes {
         }
     }
 
-    struct RejectedPage: Codable, Sendable {
-        let items: [RejectedView]
-        let nextCursor: String?
-
-        enum CodingKeys: String, CodingKey {
-            case items
-            case nextCursor = "next_cursor"
-        }
-    }
-
     static func addRejected(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, settings: IntakeSettings) {
         router.get("/v1/rejected-submissions") { request, context -> Response in
             try context.require(.admin)
@@ -76,7 +66,7 @@ extension IntakeRoutes {
                     """, [before, source, limit + 1]).map(RejectedView.init))
             }
             let items = Array(rows.prefix(limit))
-            return try Response.json(RejectedPage(items: items, nextCursor: rows.count > limit ? items.last.map { String($0.id) } : nil))
+            return try Response.json(Page(items: items, nextCursor: rows.count > limit ? items.last.map { String($0.id) } : nil))
         }
 
         router.get("/v1/rejected-submissions/{id}/raw") { _, context -> Response in

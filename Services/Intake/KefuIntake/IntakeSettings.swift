@@ -1,13 +1,8 @@
 import Foundation
+import KefuServiceKit
 
 /// Intake's own settings, from the environment; `docs/configuration.md` lists them.
 struct IntakeSettings: Sendable {
-    struct Invalid: Error, CustomStringConvertible {
-        let variable: String
-        let requirement: String
-        var description: String { "\(variable) \(requirement)" }
-    }
-
     /// `KEFU_TICKET_PREFIX`, default `KF`: ticket numbers are `KF-YYYYMMDD-NNNNNN`.
     var ticketPrefix = "KF"
     /// `KEFU_TICKET_TIME_ZONE`, default UTC: the day in a ticket number, and when the counter restarts.
@@ -33,25 +28,25 @@ struct IntakeSettings: Sendable {
     init(environment: [String: String]) throws {
         if let prefix = environment["KEFU_TICKET_PREFIX"], !prefix.isEmpty {
             guard prefix.count <= 10, prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw Invalid(variable: "KEFU_TICKET_PREFIX", requirement: "must be 1 to 10 ASCII letters or digits")
+                throw ConfigurationError(variable: "KEFU_TICKET_PREFIX", requirement: "must be 1 to 10 ASCII letters or digits")
             }
             ticketPrefix = prefix
         }
         if let zone = environment["KEFU_TICKET_TIME_ZONE"], !zone.isEmpty {
             guard TimeZone(identifier: zone) != nil else {
-                throw Invalid(variable: "KEFU_TICKET_TIME_ZONE", requirement: "must be an IANA time zone such as Asia/Shanghai")
+                throw ConfigurationError(variable: "KEFU_TICKET_TIME_ZONE", requirement: "must be an IANA time zone such as Asia/Shanghai")
             }
             ticketTimeZone = zone
         }
         if let days = environment["KEFU_REOPEN_WINDOW_DAYS"], !days.isEmpty {
             guard let value = Int(days), value >= 0 else {
-                throw Invalid(variable: "KEFU_REOPEN_WINDOW_DAYS", requirement: "must be a whole number of days, 0 or more")
+                throw ConfigurationError(variable: "KEFU_REOPEN_WINDOW_DAYS", requirement: "must be a whole number of days, 0 or more")
             }
             reopenWindowDays = value
         }
         if let days = environment["KEFU_SUBMISSION_WINDOW_DAYS"], !days.isEmpty {
             guard let value = Int(days), value >= 1 else {
-                throw Invalid(variable: "KEFU_SUBMISSION_WINDOW_DAYS", requirement: "must be a whole number of days, 1 or more")
+                throw ConfigurationError(variable: "KEFU_SUBMISSION_WINDOW_DAYS", requirement: "must be a whole number of days, 1 or more")
             }
             submissionWindowDays = value
         }

@@ -26,17 +26,6 @@ struct TicketQuery: Sendable {
         }
     }
 
-    struct Page: Codable, Sendable {
-        let items: [Summary]
-        /// Pass as `cursor` for the next page; absent on the last one.
-        let nextCursor: String?
-
-        enum CodingKeys: String, CodingKey {
-            case items
-            case nextCursor = "next_cursor"
-        }
-    }
-
     var status: String?
     var channel: String?
     var customerID: UUID?
@@ -90,7 +79,7 @@ struct TicketQuery: Sendable {
         try self.init({ values[$0] }, integrator: integrator)
     }
 
-    func run(on connection: PostgresConnection) throws -> Page {
+    func run(on connection: PostgresConnection) throws -> Page<Summary> {
         let rows = Array(try connection.query("""
             SELECT number, status, channel, subject, category, priority, agent_id, customer_id::text AS customer_id,
                    created_at, updated_at, created_at::text AS cursor_time
