@@ -105,7 +105,8 @@ let package = Package(
     + [
         .executableTarget(
             name: "kefu-bench",
-            dependencies: ["KefuMessaging", "KefuContracts", "KefuServiceKit", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["KefuMessaging", "KefuContracts", "KefuServiceKit", "KefuClassification",
+                           .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/kefu-bench",
             swiftSettings: swiftSettings
         ),

@@ -3,6 +3,7 @@
 //   kefu-bench [flow] N [RATE]        the whole system: submissions → ticket.assigned, and replies
 //   kefu-bench intake-amqp N [RATE]   intake alone over AMQP: replies/s and reply latency
 //   kefu-bench intake-http N [C]      intake alone over HTTP: POST /v1/tickets with C in flight (16)
+//   kefu-bench model [DATASETS]       the learned text model in process, on ../shared/datasets
 //
 // Without RATE, submissions go as fast as the broker confirms them, and the latency figures
 // measure the backlog; paced below capacity, they measure the system. `deploy/kefu bench` runs
@@ -22,6 +23,8 @@ switch mode {
 case "flow": try await FlowBenchmark.run(count: count, rate: option, logger: logger)
 case "intake-amqp": try await IntakeBenchmark.amqp(count: count, rate: option, logger: logger)
 case "intake-http": try await IntakeBenchmark.http(count: count, concurrency: option.map { Int($0) } ?? 16)
+case "model":
+    try ModelBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 default:
     FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp or intake-http\n".utf8))
     exit(2)
