@@ -25,35 +25,62 @@ public enum ClassificationService {
                     decided_at timestamptz NOT NULL DEFAULT now()
                 );
                 """),
+            Migration(version: 101, name: "training examples and model versions", sql: """
+                CREATE TABLE training_examples (
+                    id bigserial PRIMARY KEY,
+                    text text NOT NULL,
+                    label text NOT NULL,
+                    source text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE TABLE models (
+                    version serial PRIMARY KEY,
+                    examples integer NOT NULL,
+                    labels integer NOT NULL,
+                    -- On the examples held back from training, so versions can be compared.
+                    accuracy double precision NOT NULL,
+                    calibration_error double precision NOT NULL,
+                    active boolean NOT NULL DEFAULT false,
+                    activated_at timestamptz,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    body bytea NOT NULL
+                );
+                CREATE UNIQUE INDEX models_one_active ON models (active) WHERE active;
+                """),
         ],
         consumers: [
             .init(queue: Topology.Queue(name: ticketsQueue, bindings: [
                       .init(exchange: KefuExchange.work, routingKey: TicketCreated.messageType),
                   ]),
-                  makeHandler: { _ in ClassifyHandler(classifier: KeywordClassifier()) }),
+                  makeHandler: { _ in ClassifyHandler(classifier: KeywordClassifier(), models: models, threshold: modelThreshold) }),
         ],
-        routes: { router, runtime in
-            router.get("/v1/decisions/{number}") { _, context -> Response in
-                try context.requireStaff(.ticketsRead)
-                let number = try context.parameters.require("number")
-                let decision = try await runtime.read { connection in
-                    try connection.query("SELECT explanation::text AS explanation FROM classification.decisions WHERE ticket_number = $1",
-                                         [number]).first.map { try $0.require("explanation", as: String.self) }
-                }
-                guard let decision else { throw Problem.notFound("decision for ticket \(number)") }
-                return Response(status: .ok, headers: [.contentType: "application/json"],
-                                body: .init(byteBuffer: .init(string: decision)))
-            }
-        })
+        routes: { router, runtime in ClassificationRoutes.add(to: router, runtime: runtime, models: models) },
+        backgroundServices: { runtime in [ModelRefresher(registry: models, runtime: runtime)] })
+
+    /// This process's active learned model.
+    static let models = ModelRegistry()
+
+    /// `KEFU_MODEL_THRESHOLD`, default 0.5: the confidence below which the model's category is not taken.
+    static let modelThreshold = ProcessInfo.processInfo.environment["KEFU_MODEL_THRESHOLD"].flatMap(Double.init) ?? 0.5
 }
 
 struct ClassifyHandler: MessageHandler {
     let classifier: KeywordClassifier
+    let models: ModelRegistry
+    let threshold: Double
 
     func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
         let ticket = try delivery.decode(TicketCreated.self)
-        let decision = classifier.classify(subject: ticket.subject, body: ticket.body, language: ticket.language,
+        var decision = classifier.classify(subject: ticket.subject, body: ticket.body, language: ticket.language,
                                            tier: ticket.customer.tier)
+        // Category rules take precedence; the model decides what no rule recognised.
+        if let active = models.current {
+            let prediction = active.model.classify([ticket.subject, ticket.body].compactMap { $0 }.joined(separator: "\n"), top: 1)
+            let used = decision.rulesFired.contains("category:default") && Double(prediction.confidence) >= threshold
+            if used { decision.category = prediction.label }
+            decision.model = .init(version: active.version, category: prediction.label,
+                                   confidence: Double(prediction.confidence), used: used)
+        }
         let now = Date()
         let inserted = try work.query("""
             INSERT INTO classification.decisions

@@ -11,12 +11,23 @@ public struct KeywordClassifier: Sendable {
         public var language: String
         public var complaint: Bool
         public var rulesFired: [String]
+        /// What the learned model thought, when one is active.
+        public var model: ModelOpinion?
 
         enum CodingKeys: String, CodingKey {
-            case category, priority, language, complaint
+            case category, priority, language, complaint, model
             case slaClass = "sla_class"
             case rulesFired = "rules_fired"
         }
+    }
+
+    public struct ModelOpinion: Sendable, Hashable, Codable {
+        public var version: Int
+        public var category: String
+        public var confidence: Double
+        /// Whether the decision took the model's category: no category rule fired and the model
+        /// was at least as sure as the threshold.
+        public var used: Bool
     }
 
     struct CategoryRule: Sendable {
@@ -72,7 +83,7 @@ public struct KeywordClassifier: Sendable {
 
         let slaClass = complaint ? "complaint" : (priority == .p1 ? "emergency" : "standard")
         return Decision(category: category, priority: priority, slaClass: slaClass,
-                        language: language ?? Self.detectLanguage(text), complaint: complaint, rulesFired: fired)
+                        language: language ?? Self.detectLanguage(text), complaint: complaint, rulesFired: fired, model: nil)
     }
 
     /// Han characters make it Chinese; otherwise English is the working assumption.

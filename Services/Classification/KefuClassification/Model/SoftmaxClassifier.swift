@@ -25,6 +25,14 @@ public struct SoftmaxClassifier: Sendable, Codable {
         bias = [Float](repeating: 0, count: classes.count)
     }
 
+    /// A classifier as stored.
+    init(classes: [String], dimension: Int, weights: [Float], bias: [Float]) {
+        self.classes = classes
+        self.dimension = dimension
+        self.weights = weights
+        self.bias = bias
+    }
+
     /// Trains on `(vector, class index)` pairs; the order is shuffled each epoch.
     public mutating func train(_ examples: [(TextFeaturizer.Vector, Int)], options: Options = .init()) {
         let classCount = classes.count

@@ -31,6 +31,12 @@ public struct TextFeaturizer: Sendable, Codable {
         }
     }
 
+    /// A featurizer as stored: the n-grams in index order and their IDF.
+    init(vocabulary: [String], inverseDocumentFrequency: [Float]) {
+        self.vocabulary = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, Int32($0)) })
+        self.inverseDocumentFrequency = inverseDocumentFrequency
+    }
+
     /// Sublinear term frequency times IDF, scaled to unit length.
     public func vector(_ text: String) -> Vector {
         var counts: [Int32: Float] = [:]

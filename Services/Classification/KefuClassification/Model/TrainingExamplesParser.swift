@@ -1,0 +1,89 @@
+import Foundation
+import KefuContracts
+
+/// Labelled examples in bulk: JSON lines (`{"text": …, "label": …}`) or CSV with a `text,label`
+/// header. Every bad line is reported by number; none is stored unless all are good.
+enum TrainingExamplesParser {
+    static let maximumTextCharacters = 10_000
+
+    static func parse(_ bytes: [UInt8], mediaType: String) -> Result<[TextModel.Example], ValidationError> {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .failure(ValidationError([FieldError(field: "", message: "is not valid UTF-8")]))
+        }
+        var examples: [TextModel.Example] = []
+        var errors: [FieldError] = []
+        let rows = mediaType == "text/csv" ? csvRows(text) : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (offset, row) in rows.enumerated() {
+            let line = offset + 1
+            if row.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
+            var pair: (String, String)?
+            if mediaType == "text/csv" {
+                if offset == 0 { continue }  // the header
+                let fields = csvFields(row)
+                if fields.count == 2 { pair = (fields[0], fields[1]) }
+            } else if let object = try? JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any],
+                      let text = object["text"] as? String, let label = object["label"] as? String {
+                pair = (text, label)
+            }
+            guard let (text, label) = pair else {
+                errors.append(FieldError(field: "/lines/\(line)", message: mediaType == "text/csv"
+                    ? "must have two fields, text and label" : "must be an object with text and label strings"))
+                continue
+            }
+            let trimmedLabel = label.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty || text.count > maximumTextCharacters || text.utf8.contains(0) {
+                errors.append(FieldError(field: "/lines/\(line)/text", message: "must be 1 to \(maximumTextCharacters) characters"))
+            } else if trimmedLabel.isEmpty || trimmedLabel.count > 100 || trimmedLabel.utf8.contains(0) {
+                errors.append(FieldError(field: "/lines/\(line)/label", message: "must be 1 to 100 characters"))
+            } else {
+                examples.append(TextModel.Example(text: text, label: trimmedLabel))
+            }
+        }
+        if !errors.isEmpty { return .failure(ValidationError(Array(errors.prefix(50)))) }
+        if examples.isEmpty { return .failure(ValidationError([FieldError(field: "", message: "holds no examples")])) }
+        return .success(examples)
+    }
+
+    /// Records of an RFC 4180 file: a quoted field may hold line breaks.
+    static func csvRows(_ text: String) -> [String] {
+        var rows: [String] = []
+        var current = ""
+        var quoted = false
+        for character in text {
+            if character == "\"" { quoted.toggle() }
+            if (character == "\n" || character == "\r\n") && !quoted {
+                rows.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { rows.append(current) }
+        return rows
+    }
+
+    static func csvFields(_ row: String) -> [String] {
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var characters = Array(row)[...]
+        while let character = characters.popFirst() {
+            switch character {
+            case "\"" where quoted && characters.first == "\"":
+                field.append("\"")
+                characters = characters.dropFirst()
+            case "\"":
+                quoted.toggle()
+            case "," where !quoted:
+                fields.append(field)
+                field = ""
+            case "\r" where !quoted:
+                continue
+            default:
+                field.append(character)
+            }
+        }
+        fields.append(field)
+        return fields
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import KefuContracts
+import KefuServiceKit
+import Testing
+
+@Suite("classification learns from examples, versions its models and swaps them without a restart", .serialized)
+struct ModelLifecycleTests {
+    let classification: URL
+
+    init() throws {
+        classification = try Stack.url("classification")
+    }
+
+    static let examples: [(String, String)] = [
+        ("is my excavator still under warranty", "warranty"), ("warranty period for the pump truck", "warranty"),
+        ("does the warranty cover the hydraulic hose", "warranty"), ("extend the warranty of my crane", "warranty"),
+        ("warranty card lost, can you check by serial", "warranty"), ("保修期还有多久", "warranty"),
+        ("保修卡丢了，能查到吗", "warranty"), ("这台泵车还在保修期内吗", "warranty"), ("延长保修怎么收费", "warranty"),
+        ("保修范围包括液压管吗", "warranty"),
+        ("when will my order arrive", "delivery"), ("track my shipment please", "delivery"),
+        ("the truck with my machine has not arrived", "delivery"), ("delivery date of order 5521", "delivery"),
+        ("where is my shipment now", "delivery"), ("物流到哪里了", "delivery"), ("快递什么时候到", "delivery"),
+        ("发货了吗，单号多少", "delivery"), ("送货时间能改到周五吗", "delivery"), ("设备还没送到工地", "delivery"),
+    ]
+
+    func post(_ path: String, _ body: String, type: String) async throws -> HTTP.Reply {
+        try await HTTP.send("POST", classification.appending(path: path), body: Data(body.utf8), contentType: type)
+    }
+
+    /// Submits a ticket and returns classification's decision once it is there.
+    func decide(_ text: String) async throws -> [String: Any] {
+        var submission = phoneSubmission(unique("model"), body: text)
+        submission.removeValue(forKey: "subject")  // the stock subject would fire a fault rule
+        let number = try #require(try await HTTP.send("POST", try Stack.url("intake").appending(path: "v1/tickets"), json: submission)
+            .json()["number"] as? String)
+        let decision = try await eventually { () -> [String: Any]? in
+            let reply = try await HTTP.get(classification.appending(path: "v1/decisions/\(number)"))
+            return reply.status == 200 ? try reply.json() : nil
+        }
+        return try #require(decision)
+    }
+
+    @Test("bulk examples, training, activation, rollback, and a model that survives a restart")
+    func lifecycle() async throws {
+        let lines = Self.examples.map { text, label in
+            String(decoding: try! JSONSerialization.data(withJSONObject: ["text": text, "label": label]), as: UTF8.self)
+        }.joined(separator: "\n")
+        let added = try await post("v1/training-examples", lines, type: "application/x-ndjson")
+        #expect(added.status == 201)
+        #expect(try added.json()["added"] as? Int == Self.examples.count)
+        let csv = "text,label\n\"order, shipped?\",delivery\n\"保修多久\",warranty\n"
+        #expect(try await post("v1/training-examples", csv, type: "text/csv").status == 201)
+
+        let first = try await post("v1/models", "", type: "application/json")
+        #expect(first.status == 201)
+        let firstVersion = try #require(try first.json()["version"] as? Int)
+        let second = try #require(try await post("v1/models", "", type: "application/json").json()["version"] as? Int)
+        #expect(second == firstVersion + 1)
+        #expect(try await post("v1/models/\(second)/activate", "", type: "application/json").status == 200)
+
+        let decided = try await decide("the truck with my machine has still not arrived at the site")
+        let opinion = try #require(decided["model"] as? [String: Any])
+        #expect(opinion["version"] as? Int == second)
+        #expect(opinion["category"] as? String == "delivery")
+        #expect(opinion["used"] as? Bool == true)
+        #expect(decided["category"] as? String == "delivery")
+        // A category rule still takes precedence over the model.
+        let ruled = try await decide("发票开错了，物流也没到")
+        #expect(ruled["category"] as? String == "billing")
+        #expect((ruled["model"] as? [String: Any])?["used"] as? Bool == false)
+
+        // Roll back to the earlier version, then restart: it is still the one in use.
+        #expect(try await post("v1/models/\(firstVersion)/activate", "", type: "application/json").status == 200)
+        let versions = try await HTTP.get(classification.appending(path: "v1/models")).jsonArray()
+        #expect(versions.filter { $0["active"] as? Bool == true }.compactMap { $0["version"] as? Int } == [firstVersion])
+        try await Stack.service("restart", "classification")
+        let afterRestart = try await decide("保修期内吗，我的挖掘机")
+        #expect((afterRestart["model"] as? [String: Any])?["version"] as? Int == firstVersion)
+        #expect(afterRestart["category"] as? String == "warranty")
+    }
+
+    @Test("bad example files are refused line by line; nothing of them is stored")
+    func badExamples() async throws {
+        let bad = try await post("v1/training-examples", "text,label\nonly one field\n\"ok\",x\n,empty\n", type: "text/csv")
+        #expect(bad.status == 422)
+        let fields = (try bad.json()["errors"] as? [[String: String]] ?? []).compactMap { $0["field"] }
+        #expect(fields == ["/lines/2", "/lines/4/text"])
+        #expect(try await post("v1/training-examples", "{\"text\": 1}", type: "application/x-ndjson").status == 422)
+        #expect(try await post("v1/training-examples", "a,b", type: "text/plain").status == 415)
+        #expect(try await post("v1/models/999999/activate", "", type: "application/json").status == 404)
+        let agent = try await HTTP.send("POST", classification.appending(path: "v1/models"), token: try Stack.token(.agent))
+        #expect(agent.status == 403)
+    }
+}
