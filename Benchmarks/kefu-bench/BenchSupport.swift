@@ -1,6 +1,7 @@
 import Foundation
 import KefuContracts
 import KefuMessaging
+import KefuServiceKit
 
 let environment = ProcessInfo.processInfo.environment
 
@@ -63,4 +64,11 @@ func publishSubmissions(count: Int, rate: Double?, idPrefix: String, replyQueue:
         try await publisher.publish(messages)
     }
     return submittedAt
+}
+
+/// A token of the benchmark's own, signed with the stack's key, with a rate limit well above what
+/// it will send: the stock tokens would be throttled at 200 requests a second.
+func benchToken(_ role: Role) throws -> String {
+    guard let signer = TokenSigner(secret: setting("KEFU_AUTH_KEY")) else { exit(2) }
+    return try signer.sign(AccessToken(subject: "kefu-bench", role: role, lifetime: .seconds(3600), rateLimit: 1_000_000))
 }

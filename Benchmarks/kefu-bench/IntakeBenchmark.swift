@@ -42,10 +42,7 @@ enum IntakeBenchmark {
 
     /// Posts `count` submissions with `concurrency` requests in flight, and times each answer.
     static func http(count: Int, concurrency: Int) async throws {
-        // Its own token, with a rate limit well above what it will send.
-        guard let signer = TokenSigner(secret: setting("KEFU_AUTH_KEY")) else { exit(2) }
-        let token = try signer.sign(AccessToken(subject: "kefu-bench", role: .integrator, lifetime: .seconds(3600),
-                                                rateLimit: 1_000_000))
+        let token = try benchToken(.integrator)
         let url = URL(string: setting("KEFU_INTAKE_URL") + "/v1/tickets")!
         let run = UUID().uuidString.prefix(8).lowercased()
         let session = URLSession(configuration: .ephemeral)

@@ -4,6 +4,7 @@
 //   kefu-bench intake-amqp N [RATE]   intake alone over AMQP: replies/s and reply latency
 //   kefu-bench intake-http N [C]      intake alone over HTTP: POST /v1/tickets with C in flight (16)
 //   kefu-bench model [DATASETS]       the learned text model in process, on ../shared/datasets
+//   kefu-bench model-api [DATASETS]   CLINC150 through classification's API (adds the examples to the stack)
 //
 // Without RATE, submissions go as fast as the broker confirms them, and the latency figures
 // measure the backlog; paced below capacity, they measure the system. `deploy/kefu bench` runs
@@ -23,6 +24,8 @@ switch mode {
 case "flow": try await FlowBenchmark.run(count: count, rate: option, logger: logger)
 case "intake-amqp": try await IntakeBenchmark.amqp(count: count, rate: option, logger: logger)
 case "intake-http": try await IntakeBenchmark.http(count: count, concurrency: option.map { Int($0) } ?? 16)
+case "model-api":
+    try await ModelAPIBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 case "model":
     try ModelBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 default:

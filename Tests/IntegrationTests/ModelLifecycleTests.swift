@@ -64,6 +64,11 @@ struct ModelLifecycleTests {
         #expect(opinion["category"] as? String == "delivery")
         #expect(opinion["used"] as? Bool == true)
         #expect(decided["category"] as? String == "delivery")
+        let classified = try await HTTP.send("POST", classification.appending(path: "v1/classify"),
+                                             json: ["text": "快递到哪里了"]).json()
+        #expect(classified["category"] as? String == "delivery")
+        #expect(classified["version"] as? Int == second)
+        #expect((classified["ranking"] as? [[String: Any]])?.count == 2)
         // A category rule still takes precedence over the model.
         let ruled = try await decide("发票开错了，物流也没到")
         #expect(ruled["category"] as? String == "billing")

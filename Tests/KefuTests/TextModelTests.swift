@@ -58,3 +58,22 @@ struct TextModelTests {
         }
     }
 }
+
+@Suite("Stored models")
+struct TextModelEncodingTests {
+    @Test("a model read back from its encoding predicts exactly as before")
+    func roundTrip() throws {
+        let examples = [("打印机无法开机", "fault"), ("机器不能启动了", "fault"), ("发票开错了", "billing"), ("账单金额不对", "billing"),
+                        ("printer will not start", "fault"), ("wrong amount on my invoice", "billing")]
+            .map { TextModel.Example(text: $0.0, label: $0.1) }
+        let model = TextModel.train(examples, heldOutShare: 0)
+        let restored = try TextModel(encoded: try model.encoded())
+        for text in ["机器坏了不能开机", "invoice amount is wrong", "", "完全无关的话"] {
+            let before = model.classify(text)
+            let after = restored.classify(text)
+            #expect(before.label == after.label)
+            #expect(before.confidence == after.confidence)
+        }
+        #expect(throws: (any Error).self) { try TextModel(encoded: Array("KFM1 broken".utf8)) }
+    }
+}

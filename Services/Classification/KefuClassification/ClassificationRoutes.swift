@@ -10,6 +10,22 @@ enum ClassificationRoutes {
         let added: Int
     }
 
+    struct ClassifyInput: Decodable, Sendable {
+        let text: String
+    }
+
+    struct Ranked: Codable, Sendable {
+        let category: String
+        let probability: Double
+    }
+
+    struct ClassifyOutput: Codable, Sendable {
+        let version: Int
+        let category: String
+        let confidence: Double
+        let ranking: [Ranked]
+    }
+
     static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, models: ModelRegistry) {
         router.get("/v1/decisions/{number}") { _, context -> Response in
             try context.requireStaff(.ticketsRead)
@@ -46,6 +62,19 @@ enum ClassificationRoutes {
             let version = try await ModelStore.train(runtime: runtime)
             try await ModelRefresher(registry: models, runtime: runtime).refresh()
             return try Response.json(version, status: .created)
+        }
+
+        // The active model's opinion of a text, without a ticket: for tools and evaluations.
+        router.post("/v1/classify") { request, context -> Response in
+            try context.requireStaff(.ticketsRead)
+            let input = try await request.decodeJSON(ClassifyInput.self, limit: 128 * 1024)
+            guard let active = models.current else {
+                throw Problem(.conflict, title: "No active model", detail: "train one with POST /v1/models")
+            }
+            let prediction = active.model.classify(input.text, top: 3)
+            return try Response.json(ClassifyOutput(
+                version: active.version, category: prediction.label, confidence: Double(prediction.confidence),
+                ranking: prediction.ranking.map { Ranked(category: $0.label, probability: Double($0.probability)) }))
         }
 
         router.get("/v1/models") { _, context -> Response in

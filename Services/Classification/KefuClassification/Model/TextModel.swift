@@ -56,7 +56,7 @@ public struct TextModel: Sendable, Codable {
         let first = fit(fitting, options: options, temperature: 1)
         let temperature = holdout.isEmpty ? 1 : first.bestTemperature(on: holdout)
         let measured = TextModel(featurizer: first.featurizer, classifier: first.classifier, temperature: temperature,
-                                 heldOut: Evaluation(examples: 0, accuracy: .nan, calibrationError: .nan))
+                                 heldOut: Evaluation(examples: 0, accuracy: 0, calibrationError: 0))
             .evaluate(holdout)
         let final = fit(examples, options: options, temperature: temperature)
         return TextModel(featurizer: final.featurizer, classifier: final.classifier, temperature: temperature,
@@ -70,7 +70,7 @@ public struct TextModel: Sendable, Codable {
         var classifier = SoftmaxClassifier(classes: labels, dimension: featurizer.dimension)
         classifier.train(examples.map { (featurizer.vector($0.text), index[$0.label]!) }, options: options)
         return TextModel(featurizer: featurizer, classifier: classifier, temperature: temperature,
-                         heldOut: Evaluation(examples: 0, accuracy: .nan, calibrationError: .nan))
+                         heldOut: Evaluation(examples: 0, accuracy: 0, calibrationError: 0))
     }
 
     public func classify(_ text: String, top: Int = 3) -> Prediction {
@@ -82,7 +82,7 @@ public struct TextModel: Sendable, Codable {
     }
 
     public func evaluate(_ examples: [Example]) -> Evaluation {
-        guard !examples.isEmpty else { return Evaluation(examples: 0, accuracy: .nan, calibrationError: .nan) }
+        guard !examples.isEmpty else { return Evaluation(examples: 0, accuracy: 0, calibrationError: 0) }
         let outcomes = examples.map { example -> (Float, Bool) in
             let prediction = classify(example.text, top: 1)
             return (prediction.confidence, prediction.label == example.label)
