@@ -111,8 +111,8 @@ enum TicketStore {
         let newNumbers = try reserveNumbers(placed.filter { $0.number == nil }.count, settings: settings, in: work)
         var next = newNumbers.makeIterator()
         let numbers = placed.map { $0.number ?? next.next()! }
-        let created = zip(fresh, zip(customers, zip(numbers, placed))).filter { $0.1.1.1.outcome == .created }
-            .map { (incoming: $0.0, customer: $0.1.0, number: $0.1.1.0, linked: $0.1.1.1.linked) }
+        let created = fresh.indices.filter { placed[$0].outcome == .created }
+            .map { (incoming: fresh[$0], customer: customers[$0], number: numbers[$0], linked: placed[$0].linked) }
         try insertTickets(created, at: now, in: work)
         try insertMessages(zip(fresh, numbers).map { ($0, $1) }, at: now, in: work)
         try work.query("""
