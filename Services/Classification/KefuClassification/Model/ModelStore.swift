@@ -53,11 +53,10 @@ enum ModelStore {
         guard Set(examples.map(\.label)).count >= 2 else {
             throw Problem(.conflict, title: "Not enough to learn from", detail: "training needs examples of at least two categories")
         }
-        // Minutes of CPU at worst: off the cooperative pool, so HTTP and consumers keep going.
-        let model = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: TextModel.train(examples)) }
+        let (model, body) = try await offPool { () throws -> (TextModel, Data) in
+            let model = TextModel.train(examples)
+            return (model, Data(try model.encoded()))
         }
-        let body = Data(try model.encoded())
         return try await runtime.transaction { work in
             let active = try work.query("SELECT accuracy FROM classification.models WHERE active FOR UPDATE").first
             let better = try active.map { model.heldOut.accuracy > (try $0.require("accuracy", as: Double.self)) } ?? true
@@ -84,6 +83,15 @@ enum ModelStore {
             try connection.query("SELECT body FROM classification.models WHERE version = $1", [version]).first?
                 .require("body", as: Data.self)
         }
-        return try body.map { try TextModel(encoded: Array($0)) }
+        guard let body else { return nil }
+        return try await offPool { try TextModel(encoded: Array(body)) }
+    }
+
+    /// Training takes seconds and a stored model is tens of megabytes to read: such work runs on a
+    /// dispatch thread, so HTTP and the consumers keep their cooperative threads.
+    private static func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Swift.Result { try work() }) }
+        }
     }
 }
