@@ -77,13 +77,16 @@ public final class ConsumerService: Service, Sendable {
             do {
                 let outcomes = try await pool.withTransaction { [handler, schema, service, queue, isolated] connection in
                     let work = UnitOfWork(connection: connection, schema: schema, service: service)
+                    // An idempotent handler absorbs repeats itself; for the others the inbox says
+                    // which ids are new.
                     let fresh = handler is any IdempotentMessageHandler
                         ? nil : try work.claimInbox(messageIDs: batch.compactMap(\.messageID), queue: queue)
+                    func isRepeat(_ id: String) -> Bool { fresh.map { !$0.contains(id) } ?? false }
                     var seen = Set<String>()
                     var outcomes: [Outcome] = []
                     var pending: [Delivery] = []
                     for delivery in batch {
-                        if let id = delivery.messageID, fresh.map({ !$0.contains(id) }) ?? false || !seen.insert(id).inserted {
+                        if let id = delivery.messageID, isRepeat(id) || !seen.insert(id).inserted {
                             outcomes.append(.duplicate)
                         } else if isolated {
                             outcomes.append(try Self.handleIsolated(delivery, handler: handler, work: work, queue: queue))
