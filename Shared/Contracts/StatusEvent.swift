@@ -43,6 +43,7 @@ public enum StatusEventType: String, Codable, Sendable, CaseIterable {
     case ticketAssigned = "kefu.ticket.assigned"
     case ticketAccepted = "kefu.ticket.accepted"
     case ticketWaiting = "kefu.ticket.waiting"
+    case ticketRecategorised = "kefu.ticket.recategorised"
     case ticketEscalated = "kefu.ticket.escalated"
     case ticketSLAWarning = "kefu.ticket.sla_warning"
     case ticketSLABreached = "kefu.ticket.sla_breached"

@@ -32,17 +32,20 @@ public struct TicketCreated: WorkMessage, Hashable {
     public var language: String?
     public var customer: Customer
     public var product: Submission.Product?
+    /// The integrator's metadata, as submitted; classification rules can match on it.
+    public var metadata: [String: JSONValue]?
     public var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case channel, subject, body, language, customer, product
+        case channel, subject, body, language, customer, product, metadata
         case ticketNumber = "ticket_number"
         case submissionID = "submission_id"
         case createdAt = "created_at"
     }
 
     public init(ticketNumber: String, submissionID: String, channel: Submission.Channel, subject: String?, body: String,
-                language: String?, customer: Customer, product: Submission.Product?, createdAt: Date) {
+                language: String?, customer: Customer, product: Submission.Product?, metadata: [String: JSONValue]? = nil,
+                createdAt: Date) {
         self.ticketNumber = ticketNumber
         self.submissionID = submissionID
         self.channel = channel
@@ -51,6 +54,7 @@ public struct TicketCreated: WorkMessage, Hashable {
         self.language = language
         self.customer = customer
         self.product = product
+        self.metadata = metadata
         self.createdAt = createdAt
     }
 }
@@ -113,10 +117,18 @@ public struct TicketClassified: WorkMessage, Hashable {
     public var slaClass: String
     public var language: String
     public var complaint: Bool
+    /// Set when the ticket went through triage: a person decided it, or nobody did in time and it
+    /// carries classification's best guess.
+    public var triage: TriageOutcome?
     public var classifiedAt: Date
 
+    public enum TriageOutcome: String, Codable, Sendable, Hashable {
+        case decided
+        case timedOut = "timed_out"
+    }
+
     enum CodingKeys: String, CodingKey {
-        case channel, category, priority, language, complaint
+        case channel, category, priority, language, complaint, triage
         case ticketNumber = "ticket_number"
         case customerID = "customer_id"
         case customerTier = "customer_tier"
@@ -126,7 +138,8 @@ public struct TicketClassified: WorkMessage, Hashable {
 
     public init(ticketNumber: String, channel: Submission.Channel, customerID: String, customerTier: Submission.Tier,
                 category: String, priority: Priority, slaClass: String, language: String, complaint: Bool,
-                classifiedAt: Date) {
+                triage: TriageOutcome? = nil, classifiedAt: Date) {
+        self.triage = triage
         self.ticketNumber = ticketNumber
         self.channel = channel
         self.customerID = customerID
@@ -169,5 +182,36 @@ public struct TicketResolved: WorkMessage, Hashable {
         self.channel = channel
         self.resolution = resolution
         self.resolvedAt = resolvedAt
+    }
+}
+
+/// dispatch → classification: an agent changed a ticket's category. Classification keeps it as a
+/// training example, so the model learns from the people who know.
+public struct TicketRecategorised: WorkMessage, Hashable {
+    public static let messageType = "ticket.recategorised"
+
+    public var ticketNumber: String
+    public var category: String
+    public var previousCategory: String
+    public var agentID: String
+    public var reason: String?
+    public var recategorisedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case category, reason
+        case ticketNumber = "ticket_number"
+        case previousCategory = "previous_category"
+        case agentID = "agent_id"
+        case recategorisedAt = "recategorised_at"
+    }
+
+    public init(ticketNumber: String, category: String, previousCategory: String, agentID: String, reason: String?,
+                recategorisedAt: Date) {
+        self.ticketNumber = ticketNumber
+        self.category = category
+        self.previousCategory = previousCategory
+        self.agentID = agentID
+        self.reason = reason
+        self.recategorisedAt = recategorisedAt
     }
 }

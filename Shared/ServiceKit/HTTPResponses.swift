@@ -58,6 +58,11 @@ public struct Problem: Error, HTTPResponseError, Encodable {
         Problem(.conflict, title: title, detail: detail)
     }
 
+    /// The caller is known and allowed the kind of action, but not on this thing.
+    public static func forbidden(_ title: String, detail: String) -> Problem {
+        Problem(.forbidden, title: title, detail: detail)
+    }
+
     public static func invalid(_ errors: [FieldError]) -> Problem {
         Problem(.unprocessableContent, title: "Invalid request", detail: "see errors", errors: errors)
     }

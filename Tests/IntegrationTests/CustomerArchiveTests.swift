@@ -115,7 +115,9 @@ struct CustomerArchiveTests {
         defer { admin.shutdown() }
         _ = try await eventually { () -> Bool? in
             try await admin.withConnection { connection in
-                try connection.query("SELECT 1 FROM notification.contacts WHERE customer_id = $1", [created.id]).count == 1 ? true : nil
+                try connection.query("SELECT 1 FROM notification.contacts WHERE customer_id = $1", [created.id]).count == 1
+                    && connection.query("SELECT 1 FROM classification.decisions WHERE ticket_number = $1", [created.number]).count == 1
+                    ? true : nil
             }
         }
 
@@ -136,6 +138,14 @@ struct CustomerArchiveTests {
             }
         }
         #expect(gone == true)
+        // Classification forgets the ticket's text too (it keeps texts to learn from).
+        let forgotten = try await eventually { () -> Bool? in
+            try await admin.withConnection { connection in
+                try connection.query("SELECT 1 FROM classification.decisions WHERE ticket_number = $1 AND text IS NULL",
+                                     [created.number]).count == 1 ? true : nil
+            }
+        }
+        #expect(forgotten == true)
         #expect(try await HTTP.send("POST", intake.appending(path: "v1/customers/\(created.id)/erase")).status == 200)
         #expect(try await HTTP.send("PATCH", intake.appending(path: "v1/customers/\(created.id)"), json: ["tier": "vip"]).status == 409)
 

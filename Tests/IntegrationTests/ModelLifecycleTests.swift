@@ -84,6 +84,26 @@ struct ModelLifecycleTests {
         #expect(afterRestart["category"] as? String == "warranty")
     }
 
+    @Test("training on a schedule: new examples make a new version once the interval has passed")
+    func scheduled() async throws {
+        let before = try await HTTP.get(classification.appending(path: "v1/models")).jsonArray().compactMap { $0["version"] as? Int }
+        let lines = Self.examples.map { text, label in
+            String(decoding: try! JSONSerialization.data(withJSONObject: ["text": text + " 再问一次", "label": label]), as: UTF8.self)
+        }.joined(separator: "\n")
+        #expect(try await post("v1/training-examples", lines, type: "application/x-ndjson").status == 201)
+        let settings = classification.appending(path: "v1/settings")
+        #expect(try await HTTP.send("PATCH", settings, json: ["training_interval_hours": 0.0005, "activate_when_better": false]).status == 200)
+        let scheduled = try await eventually(timeout: .seconds(60)) { () -> [String: Any]? in
+            try await HTTP.get(classification.appending(path: "v1/models")).jsonArray().first {
+                $0["trained_by"] as? String == "schedule" && !before.contains($0["version"] as? Int ?? -1)
+            }
+        }
+        #expect(try await HTTP.send("PATCH", settings, json: ["training_interval_hours": 24, "activate_when_better": true]).status == 200)
+        let model = try #require(scheduled)
+        #expect(model["active"] as? Bool == false)  // activate_when_better was off
+        #expect((model["examples"] as? Int ?? 0) >= Self.examples.count * 2)
+    }
+
     @Test("bad example files are refused line by line; nothing of them is stored")
     func badExamples() async throws {
         let bad = try await post("v1/training-examples", "text,label\nonly one field\n\"ok\",x\n,empty\n", type: "text/csv")

@@ -80,12 +80,12 @@ struct ClassifiedHandler: MessageHandler {
         let due = Assigner.dueTimes(for: ticket)
         let inserted = try work.query("""
             INSERT INTO dispatch.tickets (number, customer_id, channel, category, priority, sla_class, complaint, status,
-                                          classified_at, first_response_due_at, resolution_due_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10)
+                                          classified_at, first_response_due_at, resolution_due_at, triage)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $9, $10, $11)
             ON CONFLICT (number) DO NOTHING
             """, [ticket.ticketNumber, ticket.customerID, ticket.channel.rawValue, ticket.category,
                   ticket.priority.rawValue, ticket.slaClass, ticket.complaint, ticket.classifiedAt,
-                  due.firstResponse, due.resolution]).affectedRows == 1
+                  due.firstResponse, due.resolution, ticket.triage?.rawValue]).affectedRows == 1
         guard inserted else { return }
         try Assigner.assign(ticket.ticketNumber, in: work)
     }

@@ -44,5 +44,19 @@ enum DispatchMigrations {
             );
             CREATE INDEX assignments_ticket ON assignments (ticket_number);
             """),
+        Migration(version: 101, name: "triage flag and recategorisations", sql: """
+            -- Set when classification's triage sent the ticket: decided by a person, or timed out
+            -- with a best guess that an agent should check.
+            ALTER TABLE tickets ADD COLUMN triage text;
+            CREATE TABLE recategorisations (
+                id bigserial PRIMARY KEY,
+                ticket_number text NOT NULL REFERENCES tickets (number),
+                agent_id text NOT NULL,
+                previous_category text NOT NULL,
+                category text NOT NULL,
+                reason text,
+                at timestamptz NOT NULL
+            );
+            """),
     ]
 }

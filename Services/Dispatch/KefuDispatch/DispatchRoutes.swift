@@ -139,5 +139,31 @@ enum DispatchRoutes {
             }
             return try Response.json(ticket)
         }
+
+        router.post("/v1/tickets/{number}/recategorise") { request, context -> Response in
+            let caller = try context.require(.agentsWork)
+            let number = try context.parameters.require("number")
+            let input = try await request.decodeJSON(RecategoriseInput.self)
+            let errors = input.problems()
+            guard errors.isEmpty else { throw Problem.invalid(errors) }
+            let ticket = try await runtime.transaction { work in
+                try TicketWorkflow.recategorise(number, to: input.category, reason: input.reason, by: caller, in: work)
+            }
+            return try Response.json(ticket)
+        }
+    }
+}
+
+struct RecategoriseInput: Decodable, Sendable {
+    let category: String
+    let reason: String?
+
+    func problems() -> [FieldError] {
+        var errors: [FieldError] = []
+        if category.wholeMatch(of: /[a-z0-9_]{1,40}(\.[a-z0-9_]{1,40})?/) == nil {
+            errors.append(FieldError(field: "/category", message: "is not a category id"))
+        }
+        if let reason, reason.count > 2000 { errors.append(FieldError(field: "/reason", message: "is longer than 2000 characters")) }
+        return errors
     }
 }

@@ -12,9 +12,11 @@ struct DispatchTicket: Codable, Sendable {
     let agentID: String?
     let firstResponseDueAt: Date
     let resolutionDueAt: Date
+    /// `timed_out` when classification's triage gave up waiting for a person: the category is a guess.
+    let triage: String?
 
     enum CodingKeys: String, CodingKey {
-        case number, status, category, priority
+        case number, status, category, priority, triage
         case agentID = "agent_id"
         case firstResponseDueAt = "first_response_due_at"
         case resolutionDueAt = "resolution_due_at"
@@ -22,13 +24,13 @@ struct DispatchTicket: Codable, Sendable {
 
     static func load(_ number: String, on connection: PostgresConnection) throws -> DispatchTicket? {
         try connection.query("""
-            SELECT number, status, category, priority, agent_id, first_response_due_at, resolution_due_at
+            SELECT number, status, category, priority, agent_id, first_response_due_at, resolution_due_at, triage
             FROM dispatch.tickets WHERE number = $1
             """, [number]).first.map { row in
             DispatchTicket(number: try row.require("number"), status: try row.require("status"),
                            category: try row.require("category"), priority: try row.require("priority"),
                            agentID: try row.decode("agent_id"), firstResponseDueAt: try row.require("first_response_due_at"),
-                           resolutionDueAt: try row.require("resolution_due_at"))
+                           resolutionDueAt: try row.require("resolution_due_at"), triage: try row.decode("triage"))
         }
     }
 }
@@ -72,6 +74,33 @@ enum TicketWorkflow {
             priority: try row.require("priority"), agentID: agentID, occurredAt: now))
         // The agent has room again.
         try Assigner.drainQueue(in: work)
+        return try DispatchTicket.load(number, on: work.connection)!
+    }
+
+    /// An agent says the ticket is of another category; classification learns from it.
+    static func recategorise(_ number: String, to category: String, reason: String?, by caller: AccessToken,
+                             in work: UnitOfWork) throws -> DispatchTicket {
+        guard let row = try work.query("""
+            SELECT agent_id, category, channel, priority, status FROM dispatch.tickets WHERE number = $1 FOR UPDATE
+            """, [number]).first else { throw Problem.notFound("ticket \(number)") }
+        let agentID: String? = try row.decode("agent_id")
+        guard caller.allows(.admin) || agentID == caller.subject else {
+            throw Problem.forbidden("Not your ticket", detail: "\(number) is assigned to another agent")
+        }
+        let previous: String = try row.require("category")
+        guard previous != category else { return try DispatchTicket.load(number, on: work.connection)! }
+        let now = Date()
+        try work.query("UPDATE dispatch.tickets SET category = $2 WHERE number = $1", [number, category])
+        try work.query("""
+            INSERT INTO dispatch.recategorisations (ticket_number, agent_id, previous_category, category, reason, at)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """, [number, caller.subject, previous, category, reason, now])
+        try work.send(TicketRecategorised(ticketNumber: number, category: category, previousCategory: previous,
+                                          agentID: caller.subject, reason: reason, recategorisedAt: now),
+                      id: "ticket.recategorised:\(number):\(UUID().uuidString.lowercased())")
+        try work.emit(.ticketRecategorised, subject: number, data: StatusEventData(
+            ticketNumber: number, status: try row.require("status"), channel: try row.require("channel"), category: category,
+            priority: try row.require("priority"), agentID: agentID, occurredAt: now))
         return try DispatchTicket.load(number, on: work.connection)!
     }
 

@@ -40,7 +40,7 @@ extension IntakeRoutes {
             source = try row.require("source")
             contentType = try row.decode("content_type")
             size = try row.require("size")
-            reasons = try KefuJSON.decode([FieldError].self, from: Array(try row.require("reasons", as: String.self).utf8))
+            reasons = try row.json("reasons", as: [FieldError].self)
             receivedAt = try row.require("received_at")
             replayedAt = try row.decode("replayed_at")
             replayTicketNumber = try row.decode("replay_ticket_number")

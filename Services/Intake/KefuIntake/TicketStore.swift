@@ -213,7 +213,7 @@ enum TicketStore {
             customer: .init(id: customer.id.uuidString.lowercased(), name: submission.customer.name,
                             phone: submission.customer.phone.map(ContactNormalizer.phone),
                             email: submission.customer.email.map(ContactNormalizer.email), tier: customer.tier),
-            product: submission.product, createdAt: now), id: "ticket.created:\(number)")
+            product: submission.product, metadata: submission.metadata, createdAt: now), id: "ticket.created:\(number)")
         let event = StatusEvent(service: work.service, type: .ticketCreated, subject: number, time: now,
                                 data: StatusEventData(ticketNumber: number, status: "new",
                                                       channel: submission.channel.rawValue, occurredAt: now,

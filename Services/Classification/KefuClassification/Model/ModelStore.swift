@@ -13,15 +13,17 @@ enum ModelStore {
         let accuracy: Double
         let calibrationError: Double
         let active: Bool
+        let trainedBy: String
         let createdAt: Date
 
         enum CodingKeys: String, CodingKey {
             case version, examples, labels, accuracy, active
             case calibrationError = "calibration_error"
             case createdAt = "created_at"
+            case trainedBy = "trained_by"
         }
 
-        static let columns = "version, examples, labels, accuracy, calibration_error, active, created_at"
+        static let columns = "version, examples, labels, accuracy, calibration_error, active, trained_by, created_at"
 
         init(_ row: PostgresRow) throws {
             version = try row.require("version")
@@ -30,6 +32,7 @@ enum ModelStore {
             accuracy = try row.require("accuracy")
             calibrationError = try row.require("calibration_error")
             active = try row.require("active")
+            trainedBy = try row.require("trained_by")
             createdAt = try row.require("created_at")
         }
     }
@@ -42,13 +45,21 @@ enum ModelStore {
             """, [examples.map(\.text), examples.map(\.label), source])
     }
 
-    /// Trains on every stored example and stores the model; it becomes active when there is none
-    /// yet or when it beats the active one on its held-out examples.
-    static func train(runtime: ServiceRuntime) async throws -> Version {
-        let examples = try await runtime.read { connection in
-            try connection.query("SELECT text, label FROM classification.training_examples ORDER BY id").map {
-                TextModel.Example(text: try $0.require("text"), label: try $0.require("label"))
+    /// Why a model was trained.
+    enum Trigger: String {
+        case api, schedule
+    }
+
+    /// Trains on every stored example and stores the model. It becomes active when there is none
+    /// yet, or, when `activateWhenBetter`, when it beats the active one on its held-out examples.
+    static func train(runtime: ServiceRuntime, trigger: Trigger, activateWhenBetter: Bool) async throws -> Version {
+        let (examples, lastID) = try await runtime.read { connection in
+            var lastID: Int64 = 0
+            let examples = try connection.query("SELECT id, text, label FROM classification.training_examples ORDER BY id").map {
+                lastID = try $0.require("id")
+                return TextModel.Example(text: try $0.require("text"), label: try $0.require("label"))
             }
+            return (examples, lastID)
         }
         guard Set(examples.map(\.label)).count >= 2 else {
             throw Problem(.conflict, title: "Not enough to learn from", detail: "training needs examples of at least two categories")
@@ -59,15 +70,26 @@ enum ModelStore {
         }
         return try await runtime.transaction { work in
             let active = try work.query("SELECT accuracy FROM classification.models WHERE active FOR UPDATE").first
-            let better = try active.map { model.heldOut.accuracy > (try $0.require("accuracy", as: Double.self)) } ?? true
-            if better { try work.query("UPDATE classification.models SET active = false WHERE active") }
+            let activeAccuracy = try active?.require("accuracy", as: Double.self)
+            let activate = activeAccuracy.map { activateWhenBetter && model.heldOut.accuracy > $0 } ?? true
+            if activate { try work.query("UPDATE classification.models SET active = false WHERE active") }
             return try Version(work.query("""
-                INSERT INTO classification.models (examples, labels, accuracy, calibration_error, active, activated_at, body)
-                VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 THEN now() END, $6)
+                INSERT INTO classification.models
+                    (examples, labels, accuracy, calibration_error, active, activated_at, body, last_example_id, trained_by)
+                VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 THEN now() END, $6, $7, $8)
                 RETURNING \(Version.columns)
                 """, [examples.count, model.labels.count, model.heldOut.accuracy.isNaN ? 0 : model.heldOut.accuracy,
-                      model.heldOut.calibrationError.isNaN ? 0 : model.heldOut.calibrationError, better, body]).first!)
+                      model.heldOut.calibrationError.isNaN ? 0 : model.heldOut.calibrationError, activate, body,
+                      lastID, trigger.rawValue]).first!)
         }
+    }
+
+    /// Whether examples arrived since the newest model was trained.
+    static func hasNewExamples(on connection: PostgresConnection) throws -> Bool {
+        try connection.query("""
+            SELECT (SELECT coalesce(max(id), 0) FROM classification.training_examples)
+                 > (SELECT coalesce(max(last_example_id), 0) FROM classification.models) AS newer
+            """).first?.require("newer") ?? false
     }
 
     static func activate(_ version: Int, in work: UnitOfWork) throws -> Version? {

@@ -18,6 +18,8 @@ public struct TextModel: Sendable, Codable {
         public let confidence: Float
         /// The best few labels with their probabilities, best first.
         public let ranking: [(label: String, probability: Float)]
+        /// How many of the text's n-grams the model knows; none means it has never seen the like.
+        public let knownFeatures: Int
     }
 
     public struct Evaluation: Sendable, Codable {
@@ -74,11 +76,12 @@ public struct TextModel: Sendable, Codable {
     }
 
     public func classify(_ text: String, top: Int = 3) -> Prediction {
-        var probabilities = classifier.scores(featurizer.vector(text))
+        let features = featurizer.vector(text)
+        var probabilities = classifier.scores(features)
         softmax(&probabilities, temperature: temperature)
         let ranked = zip(classifier.classes, probabilities).sorted { $0.1 > $1.1 }.prefix(top)
             .map { (label: $0.0, probability: $0.1) }
-        return Prediction(label: ranked[0].label, confidence: ranked[0].probability, ranking: ranked)
+        return Prediction(label: ranked[0].label, confidence: ranked[0].probability, ranking: ranked, knownFeatures: features.count)
     }
 
     public func evaluate(_ examples: [Example]) -> Evaluation {

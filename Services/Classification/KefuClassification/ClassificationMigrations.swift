@@ -1,0 +1,93 @@
+import KefuStorage
+
+enum ClassificationMigrations {
+    static let all: [Migration] = [
+        Migration(version: 100, name: "decisions", sql: """
+            CREATE TABLE decisions (
+                ticket_number text PRIMARY KEY,
+                category text NOT NULL,
+                priority text NOT NULL,
+                sla_class text NOT NULL,
+                language text NOT NULL,
+                complaint boolean NOT NULL,
+                explanation jsonb NOT NULL,
+                decided_at timestamptz NOT NULL DEFAULT now()
+            );
+            """),
+        Migration(version: 101, name: "training examples and model versions", sql: """
+            CREATE TABLE training_examples (
+                id bigserial PRIMARY KEY,
+                text text NOT NULL,
+                label text NOT NULL,
+                source text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TABLE models (
+                version serial PRIMARY KEY,
+                examples integer NOT NULL,
+                labels integer NOT NULL,
+                -- On the examples held back from training, so versions can be compared.
+                accuracy double precision NOT NULL,
+                calibration_error double precision NOT NULL,
+                active boolean NOT NULL DEFAULT false,
+                activated_at timestamptz,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                body bytea NOT NULL
+            );
+            CREATE UNIQUE INDEX models_one_active ON models (active) WHERE active;
+            """),
+        Migration(version: 102, name: "taxonomy, rules, settings, triage, corrections, training schedule", sql: """
+            CREATE TABLE categories (
+                id text PRIMARY KEY,
+                body jsonb NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TABLE rules (
+                id serial PRIMARY KEY,
+                position integer NOT NULL,
+                body jsonb NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                updated_by text NOT NULL
+            );
+            -- One row. Its revision is bumped by every edit of rules, taxonomy or settings.
+            CREATE TABLE settings (
+                id integer PRIMARY KEY CHECK (id = 1),
+                body jsonb NOT NULL,
+                revision bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+            \(PolicyStore.seed)
+
+            -- The text is kept so that a person's decision or an agent's correction can become a
+            -- training example; erasing the customer blanks it.
+            ALTER TABLE decisions ADD COLUMN text text, ADD COLUMN customer_id text,
+                ADD COLUMN corrected_category text, ADD COLUMN corrected_at timestamptz;
+            CREATE INDEX decisions_customer ON decisions (customer_id);
+
+            CREATE TABLE triage (
+                ticket_number text PRIMARY KEY REFERENCES decisions (ticket_number),
+                ticket jsonb NOT NULL,
+                priority text NOT NULL,
+                queued_at timestamptz NOT NULL,
+                due_at timestamptz NOT NULL,
+                left_at timestamptz,
+                outcome text,
+                decided_by text
+            );
+            CREATE INDEX triage_waiting ON triage (priority, queued_at, ticket_number) WHERE left_at IS NULL;
+            CREATE INDEX triage_due ON triage (due_at) WHERE left_at IS NULL;
+
+            ALTER TABLE training_examples ADD COLUMN ticket_number text;
+            CREATE INDEX training_examples_ticket ON training_examples (ticket_number) WHERE ticket_number IS NOT NULL;
+            ALTER TABLE models ADD COLUMN last_example_id bigint NOT NULL DEFAULT 0,
+                ADD COLUMN trained_by text NOT NULL DEFAULT 'api';
+
+            -- One row: when scheduled training is next due; replicas claim it with one UPDATE.
+            CREATE TABLE training_schedule (
+                id integer PRIMARY KEY CHECK (id = 1),
+                next_run_at timestamptz NOT NULL
+            );
+            INSERT INTO training_schedule VALUES (1, now());
+            """),
+    ]
+}

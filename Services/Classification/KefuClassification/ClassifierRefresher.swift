@@ -1,0 +1,44 @@
+import Foundation
+import KefuServiceKit
+import KefuStorage
+import Logging
+import ServiceLifecycle
+
+/// Keeps a `ClassifierState` on the policy revision and model version in the database, so an
+/// edit or activation made through any replica reaches every replica within a couple of seconds.
+struct ClassifierRefresher: Service {
+    let state: ClassifierState
+    let runtime: ServiceRuntime
+    var interval: Duration = .seconds(1)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await refresh()
+            } catch {
+                runtime.logger.warning("could not refresh the classifier", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    func refresh() async throws {
+        let (revision, activeVersion) = try await runtime.read { connection -> (Int, Int?) in
+            let revision: Int = try connection.query("SELECT revision FROM classification.settings").first?.require("revision") ?? 0
+            let version: Int? = try connection.query("SELECT version FROM classification.models WHERE active").first?.require("version")
+            return (revision, version)
+        }
+        if revision != state.currentPolicy.revision {
+            state.replace(policy: try await runtime.read { try PolicyStore.load(on: $0) })
+            runtime.logger.info("policy loaded", metadata: ["revision": "\(revision)"])
+        }
+        guard activeVersion != state.currentModel?.version else { return }
+        guard let activeVersion else {
+            state.replace(model: nil)
+            return
+        }
+        let model = try await ModelStore.load(version: activeVersion, runtime: runtime)
+        state.replace(model: model.map { ClassifierState.ActiveModel(version: activeVersion, model: $0) })
+        runtime.logger.info("model activated", metadata: ["version": "\(activeVersion)"])
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import KefuContracts
+import KefuServiceKit
+import KefuStorage
+
+/// Decisions in classification's schema, and telling dispatch and monitoring tools about them.
+enum DecisionStore {
+    /// Stores the first decision for a ticket; false when one is already there (a redelivery).
+    static func insert(_ decision: Decision, for ticket: TicketCreated, at now: Date, in work: UnitOfWork) throws -> Bool {
+        try work.query("""
+            INSERT INTO classification.decisions
+                (ticket_number, category, priority, sla_class, language, complaint, explanation, decided_at, text, customer_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+            ON CONFLICT (ticket_number) DO NOTHING
+            """, [ticket.ticketNumber, decision.category, decision.priority.rawValue, decision.slaClass,
+                  decision.language, decision.complaint, try json(decision), now,
+                  TicketFacts(ticket).text, ticket.customer.id]).affectedRows == 1
+    }
+
+    static func update(_ decision: Decision, for number: String, in work: UnitOfWork) throws {
+        try work.query("""
+            UPDATE classification.decisions SET category = $2, priority = $3, sla_class = $4, complaint = $5, explanation = $6::jsonb
+            WHERE ticket_number = $1
+            """, [number, decision.category, decision.priority.rawValue, decision.slaClass, decision.complaint, try json(decision)])
+    }
+
+    static func load(_ number: String, on connection: PostgresConnection) throws -> Decision? {
+        try connection.query("SELECT explanation::text AS explanation FROM classification.decisions WHERE ticket_number = $1",
+                             [number]).first.map {
+            try $0.json("explanation", as: Decision.self)
+        }
+    }
+
+    /// Hands the ticket to dispatch and tells monitoring tools it is classified.
+    static func announce(_ decision: Decision, for ticket: TicketCreated, triage: TicketClassified.TriageOutcome?,
+                         at now: Date, in work: UnitOfWork) throws {
+        try work.send(TicketClassified(
+            ticketNumber: ticket.ticketNumber, channel: ticket.channel, customerID: ticket.customer.id,
+            customerTier: ticket.customer.tier, category: decision.category, priority: decision.priority,
+            slaClass: decision.slaClass, language: decision.language, complaint: decision.complaint, triage: triage,
+            classifiedAt: now), id: "ticket.classified:\(ticket.ticketNumber)")
+        try work.emit(.ticketClassified, subject: ticket.ticketNumber, data: StatusEventData(
+            ticketNumber: ticket.ticketNumber, status: "classified", channel: ticket.channel.rawValue,
+            category: decision.category, priority: decision.priority.rawValue, slaClass: decision.slaClass,
+            occurredAt: now))
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try KefuJSON.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import KefuContracts
+import KefuServiceKit
+import KefuStorage
+
+/// Training examples and model versions.
+enum ModelRoutes {
+    struct Added: Codable, Sendable {
+        let added: Int
+    }
+
+    static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, state: ClassifierState) {
+        let refresher = ClassifierRefresher(state: state, runtime: runtime)
+
+        // Agents teach as well as admins: they know what the tickets really were.
+        router.post("/v1/training-examples") { request, context -> Response in
+            try context.requireStaff(.agentsWork)
+            let mediaType = request.headers[.contentType]?.split(separator: ";").first
+                .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let mediaType, ["application/x-ndjson", "application/jsonl", "text/csv"].contains(mediaType) else {
+                throw Problem(.unsupportedMediaType, title: "Unsupported media type",
+                              detail: "send JSON lines (application/x-ndjson) or CSV (text/csv) with a text,label header")
+            }
+            let bytes = try await request.bodyBytes(limit: 32 << 20)
+            switch TrainingExamplesParser.parse(bytes, mediaType: mediaType) {
+            case .success(let examples):
+                try await runtime.transaction { work in try ModelStore.add(examples, source: "api", in: work) }
+                return try Response.json(Added(added: examples.count), status: .created)
+            case .failure(let error):
+                throw Problem.invalid(error.errors)
+            }
+        }
+
+        router.post("/v1/models") { _, context -> Response in
+            try context.require(.admin)
+            let version = try await ModelStore.train(runtime: runtime, trigger: .api,
+                                                     activateWhenBetter: state.currentPolicy.settings.activateWhenBetter)
+            try await refresher.refresh()
+            return try Response.json(version, status: .created)
+        }
+
+        router.get("/v1/models") { _, context -> Response in
+            try context.require(.admin)
+            let versions = try await runtime.read { connection in
+                try connection.query("SELECT \(ModelStore.Version.columns) FROM classification.models ORDER BY version DESC")
+                    .map(ModelStore.Version.init)
+            }
+            return try Response.json(versions)
+        }
+
+        router.post("/v1/models/{version}/activate") { _, context -> Response in
+            try context.require(.admin)
+            let version = try context.parameters.require("version", as: Int.self)
+            guard let activated = try await runtime.transaction({ work in try ModelStore.activate(version, in: work) }) else {
+                throw Problem.notFound("model version \(version)")
+            }
+            try await refresher.refresh()
+            return try Response.json(activated)
+        }
+    }
+}

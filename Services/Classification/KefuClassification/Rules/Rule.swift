@@ -1,0 +1,78 @@
+public import KefuContracts
+
+/// A classification rule: when all of its conditions hold, its action applies. Rules run in
+/// `position` order (lowest first); see `RuleEngine` for how their actions combine.
+public struct Rule: Codable, Sendable, Hashable {
+    /// Assigned by the store; absent in a rule being created.
+    public var id: Int?
+    public var name: String
+    public var position: Int
+    public var enabled: Bool
+    public var when: [Condition]
+    public var then: Action
+
+    public init(id: Int? = nil, name: String, position: Int, enabled: Bool = true, when: [Condition], then: Action) {
+        self.id = id
+        self.name = name
+        self.position = position
+        self.enabled = enabled
+        self.when = when
+        self.then = then
+    }
+
+    public struct Condition: Codable, Sendable, Hashable {
+        /// `text` (subject and body), `subject`, `body`, `channel`, `customer_tier`,
+        /// `product_model`, or `metadata.<key>`.
+        public var field: String
+        public var match: Match
+        /// Any one of them is enough.
+        public var values: [String]
+
+        public init(field: String, match: Match, values: [String]) {
+            self.field = field
+            self.match = match
+            self.values = values
+        }
+    }
+
+    public enum Match: String, Codable, Sendable, Hashable, CaseIterable {
+        /// A keyword anywhere, ignoring case. English keywords match whole words only, so that
+        /// "down" does not fire on "download"; Chinese has no word boundaries to respect.
+        case keywords
+        /// The words in this order, ignoring case and the amount of white space between them.
+        case phrase
+        /// An ICU regular expression, ignoring case.
+        case regex
+        /// The whole value, ignoring case; for channel, tier, product model and metadata.
+        case equals
+    }
+
+    public struct Action: Codable, Sendable, Hashable {
+        public var category: String?
+        /// An overriding category beats every category set by plain rules, wherever they stand.
+        public var overrideCategory: Bool?
+        /// Sets the priority in place of the category's default.
+        public var priority: Priority?
+        /// Raises the priority by this many levels (1–3), after any set priority.
+        public var raisePriority: Int?
+        public var complaint: Bool?
+        public var slaClass: String?
+
+        enum CodingKeys: String, CodingKey {
+            case category, priority, complaint
+            case overrideCategory = "override_category"
+            case raisePriority = "raise_priority"
+            case slaClass = "sla_class"
+        }
+
+        public init(category: String? = nil, overrideCategory: Bool? = nil, priority: Priority? = nil,
+                    raisePriority: Int? = nil, complaint: Bool? = nil, slaClass: String? = nil) {
+            self.category = category
+            self.overrideCategory = overrideCategory
+            self.priority = priority
+            self.raisePriority = raisePriority
+            self.complaint = complaint
+            self.slaClass = slaClass
+        }
+    }
+}
