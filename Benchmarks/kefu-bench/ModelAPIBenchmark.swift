@@ -33,9 +33,9 @@ enum ModelAPIBenchmark {
         _ = try await URLSession.shared.data(for: request("/v1/models/\(version)/activate", body: Data(), type: "application/json"))
         print("CLINC150 via the API: trained version \(version) on \(lines.count) examples in \(String(format: "%.1f", seconds(clock.now - started))) s")
 
-        func classify(_ items: [[String]]) async throws -> [(label: String, category: String, confidence: Double, ms: Double)] {
-            try await withThrowingTaskGroup(of: (String, String, Double, Double).self) { group in
-                var results: [(String, String, Double, Double)] = []
+        func classify(_ items: [[String]]) async throws -> [(label: String, category: String, toTriage: Bool, ms: Double)] {
+            try await withThrowingTaskGroup(of: (String, String, Bool, Double).self) { group in
+                var results: [(String, String, Bool, Double)] = []
                 var next = 0
                 func add() throws {
                     let item = items[next]
@@ -46,7 +46,7 @@ enum ModelAPIBenchmark {
                         let sent = clock.now
                         let (data, _) = try await URLSession.shared.data(for: call)
                         let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-                        return (item[1], answer["category"] as? String ?? "", answer["confidence"] as? Double ?? 0,
+                        return (item[1], answer["category"] as? String ?? "", answer["to_triage"] as? Bool ?? true,
                                 milliseconds(clock.now - sent))
                     }
                 }
@@ -56,16 +56,20 @@ enum ModelAPIBenchmark {
                     if next < items.count { try add() }
                 }
                 return results
-            }.map { (label: $0.0, category: $0.1, confidence: $0.2, ms: $0.3) }
+            }.map { (label: $0.0, category: $0.1, toTriage: $0.2, ms: $0.3) }
         }
         let test = try await classify(data["test"]!)
         let outOfScope = try await classify(data["oos_test"]!)
         let accuracy = Double(test.filter { $0.label == $0.category }.count) / Double(test.count)
         print(String(format: "CLINC150 via the API: in-scope test accuracy %.1f %%; HTTP round trip %@", accuracy * 100,
                      Percentiles(test.map(\.ms)).summary))
-        let threshold = Double(environment["KEFU_MODEL_THRESHOLD"] ?? "") ?? 0.5
-        let caught = outOfScope.filter { $0.confidence < threshold }.count
-        let wrongly = test.filter { $0.confidence < threshold }.count
+        var settingsRequest = URLRequest(url: URL(string: base + "/v1/settings")!)
+        settingsRequest.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let settings = try JSONSerialization.jsonObject(with: try await URLSession.shared.data(for: settingsRequest).0) as? [String: Any]
+        let threshold = settings?["model_threshold"] as? Double ?? .nan
+        // What the model alone sends to triage: below the threshold, or a text unlike any it knows.
+        let caught = outOfScope.filter(\.toTriage).count
+        let wrongly = test.filter(\.toTriage).count
         print(String(format: "CLINC150 via the API: at threshold %.2f, out-of-scope to triage precision %.1f %%, recall %.1f %%",
                      threshold, 100 * Double(caught) / Double(max(1, caught + wrongly)), 100 * Double(caught) / Double(outOfScope.count)))
     }

@@ -3,6 +3,7 @@
 //   kefu-bench [flow] N [RATE]        the whole system: submissions → ticket.assigned, and replies
 //   kefu-bench intake-amqp N [RATE]   intake alone over AMQP: replies/s and reply latency
 //   kefu-bench intake-http N [C]      intake alone over HTTP: POST /v1/tickets with C in flight (16)
+//   kefu-bench classification N [RATE] classification alone: ticket.created → its decision event
 //   kefu-bench model [DATASETS]       the learned text model in process, on ../shared/datasets
 //   kefu-bench model-api [DATASETS]   CLINC150 through classification's API (adds the examples to the stack)
 //
@@ -24,11 +25,12 @@ switch mode {
 case "flow": try await FlowBenchmark.run(count: count, rate: option, logger: logger)
 case "intake-amqp": try await IntakeBenchmark.amqp(count: count, rate: option, logger: logger)
 case "intake-http": try await IntakeBenchmark.http(count: count, concurrency: option.map { Int($0) } ?? 16)
+case "classification": try await ClassificationBenchmark.run(count: count, rate: option, logger: logger)
 case "model-api":
     try await ModelAPIBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 case "model":
     try ModelBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 default:
-    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp or intake-http\n".utf8))
+    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp, intake-http, classification, model or model-api\n".utf8))
     exit(2)
 }

@@ -145,11 +145,21 @@ struct ClassificationPolicyTests {
         #expect(events.first { $0.subject == number }?.data.status == "triage")
         #expect(try await HTTP.get(dispatch.appending(path: "v1/tickets/\(number)")).status == 404)
 
-        let listed = try await HTTP.get(classification.appending(path: "v1/triage?limit=500")).json()
-        let items = try #require(listed["items"] as? [[String: Any]])
-        #expect(items.contains { $0["ticket_number"] as? String == number && $0["body"] as? String == "？？？ …… !!!" })
-        let order = items.map { ($0["priority"] as? String ?? "", $0["queued_at"] as? String ?? "") }
+        // Page through the queue (small pages, to exercise the cursor) until the ticket shows up.
+        var waiting: [[String: Any]] = []
+        var cursor: String?
+        repeat {
+            var query = [URLQueryItem(name: "limit", value: "20")]
+            if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
+            let page = try await HTTP.get(classification.appending(path: "v1/triage").appending(queryItems: query)).json()
+            waiting += page["items"] as? [[String: Any]] ?? []
+            cursor = page["next_cursor"] as? String
+        } while cursor != nil && !waiting.contains { $0["ticket_number"] as? String == number }
+        #expect(waiting.contains { $0["ticket_number"] as? String == number && $0["body"] as? String == "？？？ …… !!!" })
+        let order = waiting.map { ($0["priority"] as? String ?? "", RFC3339.parse($0["queued_at"] as? String ?? "")?.timeIntervalSince1970 ?? 0) }
         #expect(zip(order, order.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(try await HTTP.get(classification.appending(path: "v1/triage").appending(queryItems: [.init(name: "limit", value: "0")]))
+            .status == 422)
 
         let path = classification.appending(path: "v1/triage/\(number)/decision")
         #expect(try await HTTP.send("POST", path, json: ["category": "nonsense"]).status == 422)

@@ -68,7 +68,8 @@ struct ModelLifecycleTests {
                                              json: ["text": "快递到哪里了"]).json()
         #expect(classified["category"] as? String == "delivery")
         #expect(classified["version"] as? Int == second)
-        #expect((classified["ranking"] as? [[String: Any]])?.count == 2)
+        // Other suites may add examples of their own categories meanwhile, so only the best is fixed.
+        #expect((classified["ranking"] as? [[String: Any]])?.first?["category"] as? String == "delivery")
         // A category rule still takes precedence over the model.
         let ruled = try await decide("发票开错了，物流也没到")
         #expect(ruled["category"] as? String == "billing")

@@ -20,6 +20,21 @@ public struct Rule: Codable, Sendable, Hashable {
         self.then = then
     }
 
+    enum CodingKeys: String, CodingKey {
+        case id, name, position, enabled, when, then
+    }
+
+    /// `enabled` may be left out: a new rule is on unless it says otherwise.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(Int.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        position = try container.decode(Int.self, forKey: .position)
+        enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        when = try container.decode([Condition].self, forKey: .when)
+        then = try container.decode(Action.self, forKey: .then)
+    }
+
     public struct Condition: Codable, Sendable, Hashable {
         /// `text` (subject and body), `subject`, `body`, `channel`, `customer_tier`,
         /// `product_model`, or `metadata.<key>`.

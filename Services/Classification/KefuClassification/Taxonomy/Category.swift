@@ -28,6 +28,17 @@ public struct Category: Codable, Sendable, Hashable {
         self.retired = retired
     }
 
+    /// `retired` is for the service to set; a category sent without it is in use.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        parent = try container.decodeIfPresent(String.self, forKey: .parent)
+        names = try container.decode([String: String].self, forKey: .names)
+        defaultPriority = try container.decode(Priority.self, forKey: .defaultPriority)
+        slaClass = try container.decode(String.self, forKey: .slaClass)
+        retired = try container.decodeIfPresent(Bool.self, forKey: .retired) ?? false
+    }
+
     /// What a ticket falls back to when nothing better is known.
     public static let fallbackID = "other"
 }

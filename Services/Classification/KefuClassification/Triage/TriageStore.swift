@@ -26,7 +26,7 @@ enum TriageStore {
     static func enqueue(_ ticket: TicketCreated, decision: Decision, timeout: Int, at now: Date, in work: UnitOfWork) throws {
         try work.query("""
             INSERT INTO classification.triage (ticket_number, ticket, priority, queued_at, due_at)
-            VALUES ($1, $2::jsonb, $3, $4, $4 + make_interval(secs => $5))
+            VALUES ($1, $2::jsonb, $3, $4::timestamptz, $4::timestamptz + make_interval(secs => $5::double precision))
             """, [ticket.ticketNumber, try DecisionStore.json(ticket), decision.priority.rawValue, now, Double(timeout)])
         try work.emit(.ticketTriageNeeded, subject: ticket.ticketNumber, data: StatusEventData(
             ticketNumber: ticket.ticketNumber, status: "triage", channel: ticket.channel.rawValue,
