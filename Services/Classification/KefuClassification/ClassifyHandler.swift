@@ -5,20 +5,24 @@ import KefuServiceKit
 import KefuStorage
 
 /// Decides each new ticket: on to dispatch when the decision is sure, to triage when it is not.
-struct ClassifyHandler: MessageHandler {
+/// A batch is stored in one statement; the decision is keyed by ticket number, so a redelivered
+/// ticket changes nothing and the inbox is not needed.
+struct ClassifyHandler: BatchMessageHandler, IdempotentMessageHandler {
     let state: ClassifierState
 
-    func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
-        let ticket = try delivery.decode(TicketCreated.self)
+    func handle(batch: [Delivery], in work: UnitOfWork) throws {
+        let tickets = try batch.map { try $0.decode(TicketCreated.self) }
         let decider = state.decider
-        let decision = decider.decide(TicketFacts(ticket))
+        let decisions = tickets.map { decider.decide(TicketFacts($0)) }
         let now = Date()
-        guard try DecisionStore.insert(decision, for: ticket, at: now, in: work) else { return }
-        if decision.triage != nil {
-            try TriageStore.enqueue(ticket, decision: decision, timeout: decider.policy.settings.triageTimeoutSeconds,
-                                    at: now, in: work)
-        } else {
-            try DecisionStore.announce(decision, for: ticket, triage: nil, at: now, in: work)
+        let inserted = try DecisionStore.insert(decisions, for: tickets, at: now, in: work)
+        for (ticket, decision) in zip(tickets, decisions) where inserted.contains(ticket.ticketNumber) {
+            if decision.triage != nil {
+                try TriageStore.enqueue(ticket, decision: decision, timeout: decider.policy.settings.triageTimeoutSeconds,
+                                        at: now, in: work)
+            } else {
+                try DecisionStore.announce(decision, for: ticket, triage: nil, at: now, in: work)
+            }
         }
     }
 }

@@ -5,16 +5,21 @@ import KefuStorage
 
 /// Decisions in classification's schema, and telling dispatch and monitoring tools about them.
 enum DecisionStore {
-    /// Stores the first decision for a ticket; false when one is already there (a redelivery).
-    static func insert(_ decision: Decision, for ticket: TicketCreated, at now: Date, in work: UnitOfWork) throws -> Bool {
-        try work.query("""
+    /// Stores the first decision for each ticket, in one statement; answers the ticket numbers
+    /// that had none before (the others are redeliveries).
+    static func insert(_ decisions: [Decision], for tickets: [TicketCreated], at now: Date, in work: UnitOfWork) throws -> Set<String> {
+        let rows = try work.query("""
             INSERT INTO classification.decisions
                 (ticket_number, category, priority, sla_class, language, complaint, explanation, decided_at, text, customer_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+            SELECT n, c, p, s, l, x, e, $8, t, u
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::jsonb[], $9::text[], $10::text[])
+                AS d(n, c, p, s, l, x, e, t, u)
             ON CONFLICT (ticket_number) DO NOTHING
-            """, [ticket.ticketNumber, decision.category, decision.priority.rawValue, decision.slaClass,
-                  decision.language, decision.complaint, try json(decision), now,
-                  TicketFacts(ticket).text, ticket.customer.id]).affectedRows == 1
+            RETURNING ticket_number
+            """, [tickets.map(\.ticketNumber), decisions.map(\.category), decisions.map(\.priority.rawValue),
+                  decisions.map(\.slaClass), decisions.map(\.language), decisions.map(\.complaint),
+                  try decisions.map(json), now, tickets.map { TicketFacts($0).text }, tickets.map(\.customer.id)])
+        return Set(try rows.map { try $0.require("ticket_number", as: String.self) })
     }
 
     static func update(_ decision: Decision, for number: String, in work: UnitOfWork) throws {
