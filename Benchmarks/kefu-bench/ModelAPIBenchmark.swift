@@ -4,73 +4,112 @@ import KefuServiceKit
 import FoundationNetworking
 #endif
 
-/// CLINC150 through classification's own API: examples uploaded to `POST /v1/training-examples`,
-/// a model trained with `POST /v1/models`, the test queries sent to `POST /v1/classify`. It adds
-/// the examples to the stack's store, so run it on a fresh local stack.
+/// A public data set through classification's own API: examples uploaded to
+/// `POST /v1/training-examples`, a model trained with `POST /v1/models`, the test queries sent to
+/// `POST /v1/classify`. It adds the examples to the stack's store, so run each data set on a
+/// fresh local stack.
 enum ModelAPIBenchmark {
-    static func run(datasets: URL) async throws {
-        let base = setting("KEFU_CLASSIFICATION_URL")
-        let token = try benchToken(.admin)
-        let data = try JSONSerialization.jsonObject(with: Data(contentsOf: datasets.appendingPathComponent("clinc150/data_full.json")))
-            as! [String: [[String]]]
+    typealias Example = (text: String, label: String)
 
-        func request(_ path: String, body: Data, type: String) -> URLRequest {
+    static func run(dataset: String, datasets: URL) async throws {
+        switch dataset {
+        case "clinc150":
+            let data = try JSONSerialization.jsonObject(with: Data(contentsOf: datasets.appendingPathComponent("clinc150/data_full.json")))
+                as! [String: [[String]]]
+            func examples(_ key: String) -> [Example] { data[key]!.map { (text: $0[0], label: $0[1]) } }
+            try await evaluate("CLINC150", train: examples("train"), test: examples("test"), outOfScope: examples("oos_test"),
+                               reference: "92.7 %")
+        case "cluemotion":
+            func examples(_ name: String) throws -> [Example] {
+                try String(contentsOf: datasets.appendingPathComponent("cluemotion/\(name)"), encoding: .utf8)
+                    .split(separator: "\n").map { line in
+                        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                        return (text: object["content"] as! String, label: object["label"] as! String)
+                    }
+            }
+            try await evaluate("CLUEmotion", train: try examples("valid.jsonl"), test: try examples("test.jsonl"), outOfScope: [],
+                               reference: "52.8 %")
+        default:
+            FileHandle.standardError.write(Data("kefu-bench model-api: unknown data set \(dataset); use clinc150 or cluemotion\n".utf8))
+            exit(2)
+        }
+    }
+
+    static func evaluate(_ name: String, train: [Example], test: [Example], outOfScope: [Example], reference: String) async throws {
+        let api = API(base: setting("KEFU_CLASSIFICATION_URL"), token: try benchToken(.admin))
+        let existing = try await api.json("GET", "/v1/models") as? [[String: Any]] ?? []
+        guard existing.isEmpty else {
+            FileHandle.standardError.write(Data("kefu-bench model-api: the stack already has models; run it on a fresh one\n".utf8))
+            exit(2)
+        }
+
+        let lines = try train.map { String(decoding: try JSONSerialization.data(withJSONObject: ["text": $0.text, "label": $0.label]), as: UTF8.self) }
+        _ = try await api.send("POST", "/v1/training-examples", body: Data(lines.joined(separator: "\n").utf8), type: "application/x-ndjson")
+        let started = clock.now
+        let trained = try await api.json("POST", "/v1/models") as? [String: Any]
+        let version = trained?["version"] as? Int ?? -1
+        print("\(name) via the API: trained version \(version) on \(lines.count) examples in \(String(format: "%.1f", seconds(clock.now - started))) s; "
+              + String(format: "held-out accuracy %.1f %%, calibration error %.3f", 100 * (trained?["accuracy"] as? Double ?? .nan),
+                       trained?["calibration_error"] as? Double ?? .nan))
+
+        let answers = try await classify(test, api: api)
+        let accuracy = Double(answers.filter { $0.label == $0.category }.count) / Double(answers.count)
+        print(String(format: "\(name) via the API: test accuracy %.1f %%", accuracy * 100)
+              + " (reference linear SVM \(reference)); HTTP round trip \(Percentiles(answers.map(\.ms)).summary)")
+        guard !outOfScope.isEmpty else { return }
+        let oos = try await classify(outOfScope, api: api)
+        let threshold = (try await api.json("GET", "/v1/settings") as? [String: Any])?["model_threshold"] as? Double ?? .nan
+        // What the model alone sends to triage: below the threshold, or a text unlike any it knows.
+        let caught = oos.filter(\.toTriage).count
+        let wrongly = answers.filter(\.toTriage).count
+        print(String(format: "\(name) via the API: at threshold %.2f, out-of-scope to triage precision %.1f %%, recall %.1f %%; "
+                     + "in-scope sent to triage %.1f %%", threshold, 100 * Double(caught) / Double(max(1, caught + wrongly)),
+                     100 * Double(caught) / Double(oos.count), 100 * Double(wrongly) / Double(answers.count)))
+    }
+
+    typealias Answer = (label: String, category: String, toTriage: Bool, ms: Double)
+
+    /// Every item through `POST /v1/classify`, eight in flight.
+    static func classify(_ items: [Example], api: API) async throws -> [Answer] {
+        try await withThrowingTaskGroup(of: Answer.self) { group in
+            var results: [Answer] = []
+            var next = 0
+            func add() throws {
+                let item = items[next]
+                next += 1
+                let body = try JSONSerialization.data(withJSONObject: ["text": item.text])
+                group.addTask {
+                    let sent = clock.now
+                    let answer = try JSONSerialization.jsonObject(with: try await api.send("POST", "/v1/classify", body: body)) as? [String: Any] ?? [:]
+                    return (item.label, answer["category"] as? String ?? "", answer["to_triage"] as? Bool ?? true,
+                            milliseconds(clock.now - sent))
+                }
+            }
+            for _ in 0..<min(8, items.count) { try add() }
+            while let result = try await group.next() {
+                results.append(result)
+                if next < items.count { try add() }
+            }
+            return results
+        }
+    }
+
+    struct API: Sendable {
+        let base: String
+        let token: String
+
+        func send(_ method: String, _ path: String, body: Data? = nil, type: String = "application/json") async throws -> Data {
             var request = URLRequest(url: URL(string: base + path)!)
-            request.httpMethod = "POST"
+            request.httpMethod = method
             request.httpBody = body
             request.timeoutInterval = 600
             request.setValue(type, forHTTPHeaderField: "Content-Type")
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-            return request
+            return try await URLSession.shared.data(for: request).0
         }
 
-        let lines = try data["train"]!.map { String(decoding: try JSONSerialization.data(withJSONObject: ["text": $0[0], "label": $0[1]]), as: UTF8.self) }
-        _ = try await URLSession.shared.data(for: request("/v1/training-examples", body: Data(lines.joined(separator: "\n").utf8),
-                                                          type: "application/x-ndjson"))
-        let started = clock.now
-        let (trained, _) = try await URLSession.shared.data(for: request("/v1/models", body: Data(), type: "application/json"))
-        let version = (try JSONSerialization.jsonObject(with: trained) as? [String: Any])?["version"] as? Int ?? -1
-        _ = try await URLSession.shared.data(for: request("/v1/models/\(version)/activate", body: Data(), type: "application/json"))
-        print("CLINC150 via the API: trained version \(version) on \(lines.count) examples in \(String(format: "%.1f", seconds(clock.now - started))) s")
-
-        func classify(_ items: [[String]]) async throws -> [(label: String, category: String, toTriage: Bool, ms: Double)] {
-            try await withThrowingTaskGroup(of: (String, String, Bool, Double).self) { group in
-                var results: [(String, String, Bool, Double)] = []
-                var next = 0
-                func add() throws {
-                    let item = items[next]
-                    next += 1
-                    let body = try JSONSerialization.data(withJSONObject: ["text": item[0]])
-                    let call = request("/v1/classify", body: body, type: "application/json")
-                    group.addTask {
-                        let sent = clock.now
-                        let (data, _) = try await URLSession.shared.data(for: call)
-                        let answer = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-                        return (item[1], answer["category"] as? String ?? "", answer["to_triage"] as? Bool ?? true,
-                                milliseconds(clock.now - sent))
-                    }
-                }
-                for _ in 0..<min(8, items.count) { try add() }
-                while let result = try await group.next() {
-                    results.append(result)
-                    if next < items.count { try add() }
-                }
-                return results
-            }.map { (label: $0.0, category: $0.1, toTriage: $0.2, ms: $0.3) }
+        func json(_ method: String, _ path: String) async throws -> Any {
+            try JSONSerialization.jsonObject(with: try await send(method, path))
         }
-        let test = try await classify(data["test"]!)
-        let outOfScope = try await classify(data["oos_test"]!)
-        let accuracy = Double(test.filter { $0.label == $0.category }.count) / Double(test.count)
-        print(String(format: "CLINC150 via the API: in-scope test accuracy %.1f %%; HTTP round trip %@", accuracy * 100,
-                     Percentiles(test.map(\.ms)).summary))
-        var settingsRequest = URLRequest(url: URL(string: base + "/v1/settings")!)
-        settingsRequest.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        let settings = try JSONSerialization.jsonObject(with: try await URLSession.shared.data(for: settingsRequest).0) as? [String: Any]
-        let threshold = settings?["model_threshold"] as? Double ?? .nan
-        // What the model alone sends to triage: below the threshold, or a text unlike any it knows.
-        let caught = outOfScope.filter(\.toTriage).count
-        let wrongly = test.filter(\.toTriage).count
-        print(String(format: "CLINC150 via the API: at threshold %.2f, out-of-scope to triage precision %.1f %%, recall %.1f %%",
-                     threshold, 100 * Double(caught) / Double(max(1, caught + wrongly)), 100 * Double(caught) / Double(outOfScope.count)))
     }
 }

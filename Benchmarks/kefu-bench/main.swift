@@ -5,7 +5,8 @@
 //   kefu-bench intake-http N [C]      intake alone over HTTP: POST /v1/tickets with C in flight (16)
 //   kefu-bench classification N [RATE] classification alone: ticket.created → its decision event
 //   kefu-bench model [DATASETS]       the learned text model in process, on ../shared/datasets
-//   kefu-bench model-api [DATASETS]   CLINC150 through classification's API (adds the examples to the stack)
+//   kefu-bench model-api [clinc150|cluemotion] [DATASETS]
+//                                     a data set through classification's API, on a fresh stack
 //
 // Without RATE, submissions go as fast as the broker confirms them, and the latency figures
 // measure the backlog; paced below capacity, they measure the system. `deploy/kefu bench` runs
@@ -27,7 +28,8 @@ case "intake-amqp": try await IntakeBenchmark.amqp(count: count, rate: option, l
 case "intake-http": try await IntakeBenchmark.http(count: count, concurrency: option.map { Int($0) } ?? 16)
 case "classification": try await ClassificationBenchmark.run(count: count, rate: option, logger: logger)
 case "model-api":
-    try await ModelAPIBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
+    try await ModelAPIBenchmark.run(dataset: arguments.first ?? "clinc150",
+                                    datasets: URL(fileURLWithPath: arguments.dropFirst().first ?? "../shared/datasets"))
 case "model":
     try ModelBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 default:

@@ -216,6 +216,24 @@ struct ClassificationPolicyTests {
         #expect(stored["category"] as? String == "fault")  // what was decided stays on record
     }
 
+    @Test("garbage, empty and 64 KiB texts are classified; longer texts are refused with the field named")
+    func oddTexts() async throws {
+        let path = classification.appending(path: "v1/classify")
+        for text in ["", "#### ???? ////", "\u{1F600}\u{1F600}", String(repeating: "泵车无法启动 pump down ", count: 64 * 1024 / 30)] {
+            let reply = try await HTTP.send("POST", path, json: ["text": text])
+            #expect(reply.status == 200)
+            let decision = try #require(try reply.json()["decision"] as? [String: Any])
+            #expect(decision["category"] is String && decision["priority"] is String)
+        }
+        let empty = try await HTTP.send("POST", path, json: ["text": ""]).json()
+        #expect(empty["to_triage"] as? Bool == true)
+        #expect((empty["decision"] as? [String: Any])?["category_source"] as? String == "triage")
+        let long = try await HTTP.send("POST", path, json: ["text": String(repeating: "a", count: 64 * 1024 + 1)])
+        #expect(long.status == 422)
+        #expect((try long.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "/text")
+        #expect(try await HTTP.send("POST", path, json: ["text": "x"], token: try Stack.token(.integrator)).status == 403)
+    }
+
     func trainingExamples(for number: String) async throws -> [String] {
         let admin = try Stack.database("admin")
         defer { admin.shutdown() }
