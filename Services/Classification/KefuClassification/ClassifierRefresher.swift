@@ -12,14 +12,7 @@ struct ClassifierRefresher: Service {
     var interval: Duration = .seconds(1)
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await refresh()
-            } catch {
-                runtime.logger.warning("could not refresh the classifier", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+        await runPeriodically(every: interval, logger: runtime.logger, failure: "could not refresh the classifier", refresh)
     }
 
     func refresh() async throws {

@@ -10,18 +10,13 @@ struct SubmissionWindowSweeper: Service {
     let settings: IntakeSettings
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let days = settings.submissionWindowDays
-                let removed = try await runtime.read { connection in
-                    try connection.query("DELETE FROM intake.submissions WHERE received_at < now() - make_interval(days => $1)",
-                                         [days]).affectedRows
-                }
-                if removed > 0 { runtime.logger.info("forgot old submission ids", metadata: ["count": "\(removed)"]) }
-            } catch {
-                runtime.logger.warning("submission window sweep failed", metadata: ["error": "\(error)"])
+        await runPeriodically(every: .seconds(3600), logger: runtime.logger, failure: "submission window sweep failed") {
+            let days = settings.submissionWindowDays
+            let removed = try await runtime.read { connection in
+                try connection.query("DELETE FROM intake.submissions WHERE received_at < now() - make_interval(days => $1)",
+                                     [days]).affectedRows
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
+            if removed > 0 { runtime.logger.info("forgot old submission ids", metadata: ["count": "\(removed)"]) }
         }
     }
 }

@@ -12,14 +12,7 @@ struct TrainingScheduler: Service {
     var interval: Duration = .seconds(2)
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await runIfDue()
-            } catch {
-                runtime.logger.warning("scheduled training failed", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-        }
+        await runPeriodically(every: interval, logger: runtime.logger, failure: "scheduled training failed", runIfDue)
     }
 
     func runIfDue() async throws {

@@ -10,17 +10,12 @@ struct TriageSweeper: Service {
     var interval: Duration = .seconds(1)
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                var released = 0
-                repeat {
-                    released = try await runtime.transaction { work in try TriageStore.releaseOverdue(at: Date(), in: work) }
-                    if released > 0 { runtime.logger.info("triage timed out", metadata: ["tickets": "\(released)"]) }
-                } while released > 0 && !Task.isShuttingDownGracefully
-            } catch {
-                runtime.logger.warning("triage sweep failed", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        await runPeriodically(every: interval, logger: runtime.logger, failure: "triage sweep failed") {
+            var released = 0
+            repeat {
+                released = try await runtime.transaction { work in try TriageStore.releaseOverdue(at: Date(), in: work) }
+                if released > 0 { runtime.logger.info("triage timed out", metadata: ["tickets": "\(released)"]) }
+            } while released > 0 && !Task.isShuttingDownGracefully
         }
     }
 }
