@@ -43,10 +43,13 @@ public struct TextFeaturizer: Sendable, Codable {
         for gram in Self.grams(of: text) {
             if let index = vocabulary[gram] { counts[index, default: 0] += 1 }
         }
+        // In index order before summing, so that the same text always gives the same floats,
+        // whatever order the dictionary happens to hold its keys in.
         var vector: Vector = counts.map { ($0.key, (1 + log($0.value)) * inverseDocumentFrequency[Int($0.key)]) }
+            .sorted { $0.index < $1.index }
         let norm = vector.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
         if norm > 0 { vector = vector.map { ($0.index, $0.value / norm) } }
-        return vector.sorted { $0.index < $1.index }
+        return vector
     }
 
     /// The n-grams of a text, prefixed by kind so that a word and a character run never collide.
