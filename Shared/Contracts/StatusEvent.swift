@@ -44,6 +44,9 @@ public enum StatusEventType: String, Codable, Sendable, CaseIterable {
     case ticketAccepted = "kefu.ticket.accepted"
     case ticketWaiting = "kefu.ticket.waiting"
     case ticketRecategorised = "kefu.ticket.recategorised"
+    case ticketResumed = "kefu.ticket.resumed"
+    case ticketTransferred = "kefu.ticket.transferred"
+    case ticketNoteAdded = "kefu.ticket.note_added"
     case ticketEscalated = "kefu.ticket.escalated"
     case ticketSLAWarning = "kefu.ticket.sla_warning"
     case ticketSLABreached = "kefu.ticket.sla_breached"
@@ -82,6 +85,14 @@ public struct StatusEventData: Codable, Sendable, Hashable {
     public var surveyID: String?
     /// ticket.created: the closed ticket a late follow-up opened this one for.
     public var relatedTicketNumber: String?
+    /// ticket.sla_warning, ticket.sla_breached: which target (`first_response`, `resolution`,
+    /// `on_site`), its length and the time used so far, in seconds (business time when the
+    /// policy counts business time).
+    public var slaTarget: String?
+    public var targetSeconds: Double?
+    public var elapsedSeconds: Double?
+    /// ticket.escalated: 1 when the supervisor is told, 2 and more as the ticket moves up a level.
+    public var escalationLevel: Int?
 
     enum CodingKeys: String, CodingKey {
         case status, channel, category, priority, reasons
@@ -96,13 +107,18 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         case deliveryID = "delivery_id"
         case surveyID = "survey_id"
         case relatedTicketNumber = "related_ticket_number"
+        case slaTarget = "sla_target"
+        case targetSeconds = "target_seconds"
+        case elapsedSeconds = "elapsed_seconds"
+        case escalationLevel = "escalation_level"
     }
 
     public init(ticketNumber: String? = nil, status: String? = nil, channel: String? = nil, category: String? = nil,
                 priority: String? = nil, teamID: String? = nil, agentID: String? = nil, slaClass: String? = nil,
                 firstResponseDueAt: Date? = nil, resolutionDueAt: Date? = nil, occurredAt: Date = Date(),
                 reasons: [FieldError]? = nil, deliveryChannel: String? = nil, deliveryID: String? = nil,
-                surveyID: String? = nil, relatedTicketNumber: String? = nil) {
+                surveyID: String? = nil, relatedTicketNumber: String? = nil, slaTarget: String? = nil,
+                targetSeconds: Double? = nil, elapsedSeconds: Double? = nil, escalationLevel: Int? = nil) {
         self.ticketNumber = ticketNumber
         self.status = status
         self.channel = channel
@@ -119,5 +135,9 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         self.deliveryID = deliveryID
         self.relatedTicketNumber = relatedTicketNumber
         self.surveyID = surveyID
+        self.slaTarget = slaTarget
+        self.targetSeconds = targetSeconds
+        self.elapsedSeconds = elapsedSeconds
+        self.escalationLevel = escalationLevel
     }
 }

@@ -104,6 +104,35 @@ public enum Priority: String, Codable, Sendable, CaseIterable, Comparable {
     }
 }
 
+/// A place on Earth, in degrees.
+public struct Coordinates: Codable, Sendable, Hashable {
+    public var latitude: Double
+    public var longitude: Double
+
+    public init(latitude: Double, longitude: Double) {
+        self.latitude = latitude
+        self.longitude = longitude
+    }
+
+    /// From submission metadata such as `"site": {"latitude": 31.2, "longitude": 121.5}`.
+    public init?(_ value: JSONValue?) {
+        guard case .object(let object)? = value, case .number(let latitude)? = object["latitude"],
+              case .number(let longitude)? = object["longitude"], (-90...90).contains(latitude),
+              (-180...180).contains(longitude) else { return nil }
+        self.init(latitude: latitude, longitude: longitude)
+    }
+
+    /// Great-circle distance in kilometres (haversine, mean Earth radius).
+    public func distance(to other: Coordinates) -> Double {
+        let radians = Double.pi / 180
+        let dLatitude = (other.latitude - latitude) * radians
+        let dLongitude = (other.longitude - longitude) * radians
+        let a = sin(dLatitude / 2) * sin(dLatitude / 2)
+            + cos(latitude * radians) * cos(other.latitude * radians) * sin(dLongitude / 2) * sin(dLongitude / 2)
+        return 6371.0088 * 2 * atan2(a.squareRoot(), (1 - a).squareRoot())
+    }
+}
+
 /// classification → dispatch: the decision for a ticket.
 public struct TicketClassified: WorkMessage, Hashable {
     public static let messageType = "ticket.classified"
@@ -120,6 +149,12 @@ public struct TicketClassified: WorkMessage, Hashable {
     /// Set when the ticket went through triage: a person decided it, or nobody did in time and it
     /// carries classification's best guess.
     public var triage: TriageOutcome?
+    /// The product's model, for agents' product skills.
+    public var productModel: String?
+    /// Where the work is, when it is on site: field engineers nearby are preferred.
+    public var site: Coordinates?
+    /// A team the ticket must go to, when something upstream already knows.
+    public var teamID: String?
     public var classifiedAt: Date
 
     public enum TriageOutcome: String, Codable, Sendable, Hashable {
@@ -128,18 +163,24 @@ public struct TicketClassified: WorkMessage, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, category, priority, language, complaint, triage
+        case channel, category, priority, language, complaint, triage, site
         case ticketNumber = "ticket_number"
         case customerID = "customer_id"
         case customerTier = "customer_tier"
         case slaClass = "sla_class"
+        case productModel = "product_model"
+        case teamID = "team_id"
         case classifiedAt = "classified_at"
     }
 
     public init(ticketNumber: String, channel: Submission.Channel, customerID: String, customerTier: Submission.Tier,
                 category: String, priority: Priority, slaClass: String, language: String, complaint: Bool,
-                triage: TriageOutcome? = nil, classifiedAt: Date) {
+                triage: TriageOutcome? = nil, productModel: String? = nil, site: Coordinates? = nil, teamID: String? = nil,
+                classifiedAt: Date) {
         self.triage = triage
+        self.productModel = productModel
+        self.site = site
+        self.teamID = teamID
         self.ticketNumber = ticketNumber
         self.channel = channel
         self.customerID = customerID
@@ -213,5 +254,32 @@ public struct TicketRecategorised: WorkMessage, Hashable {
         self.agentID = agentID
         self.reason = reason
         self.recategorisedAt = recategorisedAt
+    }
+}
+
+/// dispatch → notification: an agent's reply to the customer, to be sent on the customer's channel.
+public struct TicketReplied: WorkMessage, Hashable {
+    public static let messageType = "ticket.replied"
+
+    public var ticketNumber: String
+    public var customerID: String
+    public var agentID: String
+    public var text: String
+    public var repliedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case text
+        case ticketNumber = "ticket_number"
+        case customerID = "customer_id"
+        case agentID = "agent_id"
+        case repliedAt = "replied_at"
+    }
+
+    public init(ticketNumber: String, customerID: String, agentID: String, text: String, repliedAt: Date) {
+        self.ticketNumber = ticketNumber
+        self.customerID = customerID
+        self.agentID = agentID
+        self.text = text
+        self.repliedAt = repliedAt
     }
 }

@@ -42,47 +42,49 @@ struct ModelLifecycleTests {
 
     @Test("bulk examples, training, activation, rollback, and a model that survives a restart")
     func lifecycle() async throws {
-        let lines = Self.examples.map { text, label in
-            String(decoding: try! JSONSerialization.data(withJSONObject: ["text": text, "label": label]), as: UTF8.self)
-        }.joined(separator: "\n")
-        let added = try await post("v1/training-examples", lines, type: "application/x-ndjson")
-        #expect(added.status == 201)
-        #expect(try added.json()["added"] as? Int == Self.examples.count)
-        let csv = "text,label\n\"order, shipped?\",delivery\n\"保修多久\",warranty\n"
-        #expect(try await post("v1/training-examples", csv, type: "text/csv").status == 201)
+        try await withServicesToMyself {
+            let lines = Self.examples.map { text, label in
+                String(decoding: try! JSONSerialization.data(withJSONObject: ["text": text, "label": label]), as: UTF8.self)
+            }.joined(separator: "\n")
+            let added = try await post("v1/training-examples", lines, type: "application/x-ndjson")
+            #expect(added.status == 201)
+            #expect(try added.json()["added"] as? Int == Self.examples.count)
+            let csv = "text,label\n\"order, shipped?\",delivery\n\"保修多久\",warranty\n"
+            #expect(try await post("v1/training-examples", csv, type: "text/csv").status == 201)
 
-        let first = try await post("v1/models", "", type: "application/json")
-        #expect(first.status == 201)
-        let firstVersion = try #require(try first.json()["version"] as? Int)
-        let second = try #require(try await post("v1/models", "", type: "application/json").json()["version"] as? Int)
-        #expect(second == firstVersion + 1)
-        #expect(try await post("v1/models/\(second)/activate", "", type: "application/json").status == 200)
+            let first = try await post("v1/models", "", type: "application/json")
+            #expect(first.status == 201)
+            let firstVersion = try #require(try first.json()["version"] as? Int)
+            let second = try #require(try await post("v1/models", "", type: "application/json").json()["version"] as? Int)
+            #expect(second == firstVersion + 1)
+            #expect(try await post("v1/models/\(second)/activate", "", type: "application/json").status == 200)
 
-        let decided = try await decide("the truck with my machine has still not arrived at the site")
-        let opinion = try #require(decided["model"] as? [String: Any])
-        #expect(opinion["version"] as? Int == second)
-        #expect(opinion["category"] as? String == "delivery")
-        #expect(opinion["used"] as? Bool == true)
-        #expect(decided["category"] as? String == "delivery")
-        let classified = try await HTTP.send("POST", classification.appending(path: "v1/classify"),
-                                             json: ["text": "快递到哪里了"]).json()
-        #expect(classified["category"] as? String == "delivery")
-        #expect(classified["version"] as? Int == second)
-        // Other suites may add examples of their own categories meanwhile, so only the best is fixed.
-        #expect((classified["ranking"] as? [[String: Any]])?.first?["category"] as? String == "delivery")
-        // A category rule still takes precedence over the model.
-        let ruled = try await decide("发票开错了，物流也没到")
-        #expect(ruled["category"] as? String == "billing")
-        #expect((ruled["model"] as? [String: Any])?["used"] as? Bool == false)
+            let decided = try await decide("the truck with my machine has still not arrived at the site")
+            let opinion = try #require(decided["model"] as? [String: Any])
+            #expect(opinion["version"] as? Int == second)
+            #expect(opinion["category"] as? String == "delivery")
+            #expect(opinion["used"] as? Bool == true)
+            #expect(decided["category"] as? String == "delivery")
+            let classified = try await HTTP.send("POST", classification.appending(path: "v1/classify"),
+                                                 json: ["text": "快递到哪里了"]).json()
+            #expect(classified["category"] as? String == "delivery")
+            #expect(classified["version"] as? Int == second)
+            // Other suites may add examples of their own categories meanwhile, so only the best is fixed.
+            #expect((classified["ranking"] as? [[String: Any]])?.first?["category"] as? String == "delivery")
+            // A category rule still takes precedence over the model.
+            let ruled = try await decide("发票开错了，物流也没到")
+            #expect(ruled["category"] as? String == "billing")
+            #expect((ruled["model"] as? [String: Any])?["used"] as? Bool == false)
 
-        // Roll back to the earlier version, then restart: it is still the one in use.
-        #expect(try await post("v1/models/\(firstVersion)/activate", "", type: "application/json").status == 200)
-        let versions = try await HTTP.get(classification.appending(path: "v1/models")).jsonArray()
-        #expect(versions.filter { $0["active"] as? Bool == true }.compactMap { $0["version"] as? Int } == [firstVersion])
-        try await Stack.service("restart", "classification")
-        let afterRestart = try await decide("保修期内吗，我的挖掘机")
-        #expect((afterRestart["model"] as? [String: Any])?["version"] as? Int == firstVersion)
-        #expect(afterRestart["category"] as? String == "warranty")
+            // Roll back to the earlier version, then restart: it is still the one in use.
+            #expect(try await post("v1/models/\(firstVersion)/activate", "", type: "application/json").status == 200)
+            let versions = try await HTTP.get(classification.appending(path: "v1/models")).jsonArray()
+            #expect(versions.filter { $0["active"] as? Bool == true }.compactMap { $0["version"] as? Int } == [firstVersion])
+            try await Stack.service("restart", "classification")
+            let afterRestart = try await decide("保修期内吗，我的挖掘机")
+            #expect((afterRestart["model"] as? [String: Any])?["version"] as? Int == firstVersion)
+            #expect(afterRestart["category"] as? String == "warranty")
+        }
     }
 
     @Test("training on a schedule: new examples make a new version once the interval has passed")

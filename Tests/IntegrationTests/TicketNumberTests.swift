@@ -21,14 +21,16 @@ struct TicketNumberTests {
 
     @Test("numbers stay unique and every submission makes one ticket under concurrent load on 2 replicas")
     func twoReplicas() async throws {
-        try await Stack.service("start", "intake@2")
-        do {
-            try await run()
-        } catch {
-            try? await Stack.service("stop", "intake@2")
-            throw error
+        try await withServicesToMyself {
+            try await Stack.service("start", "intake@2")
+            do {
+                try await run()
+            } catch {
+                try? await Stack.service("stop", "intake@2")
+                throw error
+            }
+            try await Stack.service("stop", "intake@2")
         }
-        try await Stack.service("stop", "intake@2")
     }
 
     private func run() async throws {

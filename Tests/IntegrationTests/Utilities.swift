@@ -244,3 +244,36 @@ func eventually<T>(timeout: Duration = .seconds(30), _ check: () async throws ->
 }
 
 func unique(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
+
+/// Tests that start, stop or kill services take turns, so that one test's second replica or
+/// restart never lands in the middle of another's count of what a process left behind.
+actor ServiceTurns {
+    static let shared = ServiceTurns()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}
+
+/// Runs `body` while no other test changes which services run.
+func withServicesToMyself<T>(_ body: () async throws -> T) async throws -> T {
+    await ServiceTurns.shared.acquire()
+    do {
+        let result = try await body()
+        await ServiceTurns.shared.release()
+        return result
+    } catch {
+        await ServiceTurns.shared.release()
+        throw error
+    }
+}

@@ -5,6 +5,7 @@ public import KefuServiceKit
 /// dispatch: agents, assignment, SLA due times, and the agent workflow.
 public enum DispatchService {
     public static let ticketsQueue = "dispatch.tickets"
+    public static let customerEventsQueue = "dispatch.customer-events"
 
     public static let definition = ServiceDefinition(
         name: "dispatch",
@@ -15,6 +16,16 @@ public enum DispatchService {
                       .init(exchange: KefuExchange.work, routingKey: TicketClassified.messageType),
                   ]),
                   makeHandler: { _ in ClassifiedHandler() }),
+            .init(queue: Topology.Queue(name: customerEventsQueue, bindings: [
+                      .init(exchange: KefuExchange.events, routingKey: StatusEventType.ticketMessageAdded.routingKey),
+                      .init(exchange: KefuExchange.events, routingKey: StatusEventType.ticketReopened.routingKey),
+                  ]),
+                  makeHandler: { _ in CustomerEventsHandler() }),
         ],
-        routes: { router, runtime in DispatchRoutes.add(to: router, runtime: runtime) })
+        routes: { router, runtime in
+            OrganisationRoutes.add(to: router, runtime: runtime)
+            TicketRoutes.add(to: router, runtime: runtime)
+            QueueRoutes.add(to: router, runtime: runtime)
+        },
+        backgroundServices: { runtime in [AcceptanceSweeper(runtime: runtime), ClockSweeper(runtime: runtime)] })
 }

@@ -20,38 +20,11 @@ struct AcknowledgementHandler: MessageHandler {
                 language = coalesce(excluded.language, contacts.language), updated_at = now()
             """, [customer.id, customer.name, customer.phone, customer.email, ticket.language])
 
-        // Email when there is an address, else SMS; a ticket with neither has nobody to tell.
-        let (channel, recipient): (String, String)
-        if let email = customer.email {
-            (channel, recipient) = ("email", email)
-        } else if let phone = customer.phone {
-            (channel, recipient) = ("sms", phone)
-        } else {
-            return
-        }
-        let eventID = delivery.messageID ?? "ticket.created:\(ticket.ticketNumber)"
-        let deliveryID = UUID()
-        let now = Date()
-        // Recorded before it is attempted; the unique key makes a repeat a no-op.
-        let recorded = try work.query("""
-            INSERT INTO notification.deliveries (id, idempotency_key, ticket_number, purpose, channel, recipient,
-                                                 status, provider, created_at)
-            VALUES ($1, $2, $3, 'acknowledgement', $4, $5, 'pending', 'log', $6)
-            ON CONFLICT (idempotency_key) DO NOTHING
-            """, [deliveryID, "\(eventID)|\(recipient)|\(channel)", ticket.ticketNumber, channel, recipient, now])
-            .affectedRows == 1
-        guard recorded else { return }
-
-        let text = Self.acknowledgement(ticket.ticketNumber, language: ticket.language)
-        logger.info("notification (log transport)", metadata: [
-            "delivery_id": "\(deliveryID)", "ticket_number": "\(ticket.ticketNumber)", "channel": "\(channel)",
-            "text": "\(text)"])
-        try work.query("""
-            UPDATE notification.deliveries SET status = 'sent', sent_at = $2, provider_response = 'logged' WHERE id = $1
-            """, [deliveryID, now])
-        try work.emit(.notificationSent, subject: ticket.ticketNumber, data: StatusEventData(
-            ticketNumber: ticket.ticketNumber, channel: ticket.channel.rawValue, occurredAt: now,
-            deliveryChannel: channel, deliveryID: deliveryID.uuidString.lowercased()))
+        guard let contact = DeliveryLog.Contact(email: customer.email, phone: customer.phone) else { return }
+        try DeliveryLog.deliver(DeliveryLog.Entry(
+            eventID: delivery.messageID ?? "ticket.created:\(ticket.ticketNumber)", ticketNumber: ticket.ticketNumber,
+            ticketChannel: ticket.channel.rawValue, purpose: "acknowledgement", contact: contact,
+            text: Self.acknowledgement(ticket.ticketNumber, language: ticket.language)), logger: logger, in: work)
     }
 
     static func acknowledgement(_ number: String, language: String?) -> String {

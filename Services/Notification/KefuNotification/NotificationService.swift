@@ -12,6 +12,7 @@ import KefuStorage
 public enum NotificationService {
     public static let ticketsQueue = "notification.tickets"
     public static let customersQueue = "notification.customers"
+    public static let repliesQueue = "notification.replies"
 
     public static let definition = ServiceDefinition(
         name: "notification",
@@ -54,6 +55,10 @@ public enum NotificationService {
                       .init(exchange: KefuExchange.work, routingKey: CustomerErased.messageType),
                   ]),
                   makeHandler: { _ in CustomerCopyHandler() }),
+            .init(queue: Topology.Queue(name: repliesQueue, bindings: [
+                      .init(exchange: KefuExchange.work, routingKey: TicketReplied.messageType),
+                  ]),
+                  makeHandler: { runtime in ReplyHandler(logger: runtime.logger) }),
         ],
         routes: { router, runtime in
             router.get("/v1/notifications") { request, context -> Response in

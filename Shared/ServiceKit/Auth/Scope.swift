@@ -12,21 +12,24 @@ public struct Scope: RawRepresentable, Codable, Sendable, Hashable, CustomString
     public static let customersAdmin = Scope(rawValue: "customers:admin")
     /// Work tickets as an agent: accept, resolve, see agents.
     public static let agentsWork = Scope(rawValue: "agents:work")
+    /// Act on any agent's tickets and see every queue, clock and agent's load.
+    public static let supervise = Scope(rawValue: "tickets:supervise")
     public static let admin = Scope(rawValue: "admin")
 
-    public static let all: [Scope] = [.ticketsWrite, .ticketsRead, .customersRead, .customersAdmin, .agentsWork, .admin]
+    public static let all: [Scope] = [.ticketsWrite, .ticketsRead, .customersRead, .customersAdmin, .agentsWork, .supervise, .admin]
 
     public var description: String { rawValue }
 }
 
 /// Who a token is for; each role has default scopes.
 public enum Role: String, Codable, Sendable, CaseIterable {
-    case integrator, agent, admin
+    case integrator, agent, supervisor, admin
 
     public var defaultScopes: [Scope] {
         switch self {
         case .integrator: [.ticketsWrite, .ticketsRead]
         case .agent: [.ticketsRead, .customersRead, .agentsWork]
+        case .supervisor: [.ticketsRead, .customersRead, .agentsWork, .supervise]
         case .admin: [.admin]
         }
     }

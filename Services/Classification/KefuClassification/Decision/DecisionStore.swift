@@ -43,7 +43,8 @@ enum DecisionStore {
             ticketNumber: ticket.ticketNumber, channel: ticket.channel, customerID: ticket.customer.id,
             customerTier: ticket.customer.tier, category: decision.category, priority: decision.priority,
             slaClass: decision.slaClass, language: decision.language, complaint: decision.complaint, triage: triage,
-            classifiedAt: now), id: "ticket.classified:\(ticket.ticketNumber)")
+            productModel: ticket.product?.model, site: Coordinates(ticket.metadata?["site"]), classifiedAt: now),
+            id: "ticket.classified:\(ticket.ticketNumber)")
         try work.emit(.ticketClassified, subject: ticket.ticketNumber, data: StatusEventData(
             ticketNumber: ticket.ticketNumber, status: "classified", channel: ticket.channel.rawValue,
             category: decision.category, priority: decision.priority.rawValue, slaClass: decision.slaClass,

@@ -12,14 +12,14 @@ enum TrainingExamplesParser {
         }
         var examples: [TextModel.Example] = []
         var errors: [FieldError] = []
-        let rows = mediaType == "text/csv" ? csvRows(text) : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let rows = mediaType == "text/csv" ? CSV.rows(text) : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for (offset, row) in rows.enumerated() {
             let line = offset + 1
             if row.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
             var pair: (String, String)?
             if mediaType == "text/csv" {
                 if offset == 0 { continue }  // the header
-                let fields = csvFields(row)
+                let fields = CSV.fields(row)
                 if fields.count == 2 { pair = (fields[0], fields[1]) }
             } else if let object = try? JSONSerialization.jsonObject(with: Data(row.utf8)) as? [String: Any],
                       let text = object["text"] as? String, let label = object["label"] as? String {
@@ -42,48 +42,5 @@ enum TrainingExamplesParser {
         if !errors.isEmpty { return .failure(ValidationError(Array(errors.prefix(50)))) }
         if examples.isEmpty { return .failure(ValidationError([FieldError(field: "", message: "holds no examples")])) }
         return .success(examples)
-    }
-
-    /// Records of an RFC 4180 file: a quoted field may hold line breaks.
-    static func csvRows(_ text: String) -> [String] {
-        var rows: [String] = []
-        var current = ""
-        var quoted = false
-        for character in text {
-            if character == "\"" { quoted.toggle() }
-            if (character == "\n" || character == "\r\n") && !quoted {
-                rows.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        if !current.isEmpty { rows.append(current) }
-        return rows
-    }
-
-    static func csvFields(_ row: String) -> [String] {
-        var fields: [String] = []
-        var field = ""
-        var quoted = false
-        var characters = Array(row)[...]
-        while let character = characters.popFirst() {
-            switch character {
-            case "\"" where quoted && characters.first == "\"":
-                field.append("\"")
-                characters = characters.dropFirst()
-            case "\"":
-                quoted.toggle()
-            case "," where !quoted:
-                fields.append(field)
-                field = ""
-            case "\r" where !quoted:
-                continue
-            default:
-                field.append(character)
-            }
-        }
-        fields.append(field)
-        return fields
     }
 }

@@ -100,24 +100,8 @@ enum PolicyRoutes {
         // Only the fields sent change; unknown fields are refused rather than ignored.
         router.patch("/v1/settings") { request, context -> Response in
             try context.require(.admin)
-            guard case .object(let changes) = try await request.decodeJSON(JSONValue.self) else {
-                throw Problem.invalid([FieldError(field: "/", message: "must be a JSON object")])
-            }
             let current = try await freshPolicy(state: state, refresher: refresher).settings
-            guard case .object(var merged) = try KefuJSON.decode(JSONValue.self, from: KefuJSON.encode(current)) else {
-                throw Problem(.internalServerError, title: "Settings unreadable")
-            }
-            let unknown = changes.keys.filter { merged[$0] == nil }.sorted()
-            guard unknown.isEmpty else {
-                throw Problem.invalid(unknown.map { FieldError(field: "/\($0)", message: "is not a setting") })
-            }
-            merged.merge(changes) { $1 }
-            let settings: ClassificationSettings
-            do {
-                settings = try KefuJSON.decode(ClassificationSettings.self, from: KefuJSON.encode(JSONValue.object(merged)))
-            } catch let error as DecodingError {
-                throw Problem.invalid([error.fieldError ?? FieldError(field: "/", message: "is not a settings object")])
-            }
+            let settings = try await request.decodePatch(applyingTo: current)
             let errors = settings.problems()
             guard errors.isEmpty else { throw Problem.invalid(errors) }
             try await runtime.transaction { work in

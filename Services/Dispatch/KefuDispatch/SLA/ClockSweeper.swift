@@ -1,0 +1,20 @@
+import Foundation
+import KefuServiceKit
+import Logging
+import ServiceLifecycle
+
+/// Fires SLA warnings and breaches as they fall due, every second, on every replica; the
+/// claim in `SLAClocks.fireDue` makes each fire once.
+struct ClockSweeper: Service {
+    let runtime: ServiceRuntime
+    var interval: Duration = .seconds(1)
+
+    func run() async throws {
+        await runPeriodically(every: interval, logger: runtime.logger, failure: "SLA clock sweep failed") {
+            var fired = 0
+            repeat {
+                fired = try await runtime.transaction { work in try SLAClocks.fireDue(at: Date(), in: work) }
+            } while fired > 0 && !Task.isShuttingDownGracefully
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import KefuContracts
+import KefuMessaging
+import KefuServiceKit
+import KefuStorage
+
+/// What intake hears from customers and dispatch must act on: a reply to a ticket waiting on the
+/// customer resumes it; a follow-up that reopened a resolved ticket puts it back into work.
+struct CustomerEventsHandler: MessageHandler {
+    func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
+        let event = try delivery.decode(StatusEvent.self)
+        guard event.source.hasSuffix("intake"), let number = event.data.ticketNumber ?? event.subject else { return }
+        let now = Date()
+        switch event.type {
+        case StatusEventType.ticketMessageAdded.rawValue:
+            guard let row = try work.query("""
+                UPDATE dispatch.tickets SET status = 'accepted', waiting_on = NULL
+                WHERE number = $1 AND status = 'waiting' AND waiting_on = 'customer'
+                RETURNING channel, category, priority, agent_id
+                """, [number]).first else { return }
+            try SLAClocks.resume(number, .resolution, at: now, in: work)
+            try work.emit(.ticketResumed, subject: number, data: StatusEventData(
+                ticketNumber: number, status: "accepted", channel: try row.require("channel"), category: try row.require("category"),
+                priority: try row.require("priority"), agentID: try row.decode("agent_id"), occurredAt: now))
+        case StatusEventType.ticketReopened.rawValue:
+            try TicketWorkflow.reopen(number, at: now, in: work)
+        default:
+            return
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import KefuContracts
+import KefuServiceKit
+import KefuStorage
+import Testing
+
+@Suite("dispatch: the agent's workflow, and who may do what", .serialized)
+struct WorkflowTests {
+    let dispatch: URL
+    let assignments: AssignmentTests
+
+    init() throws {
+        dispatch = try Stack.url("dispatch")
+        assignments = try AssignmentTests()
+    }
+
+    func post(_ number: String, _ action: String, _ body: [String: Any] = [:], token: String?) async throws -> HTTP.Reply {
+        try await HTTP.send("POST", dispatch.appending(path: "v1/tickets/\(number)/\(action)"), json: body, token: token)
+    }
+
+    @Test("only the assigned agent, a supervisor or an admin acts on a ticket")
+    func authorisation() async throws {
+        let org = try await assignments.organisation(stations: ["w": false])
+        let owner = try await assignments.agent("owner", team: try #require(org.stations["w"]))
+        let number = try await assignments.send(team: org.branch)[0]
+        #expect(try await assignments.placed(number)["agent_id"] as? String == owner)
+        let stranger = try Stack.token(.agent, subject: unique("stranger"))
+        let integrator = try Stack.token(.integrator)
+        for (action, body) in [("accept", [:]), ("notes", ["text": "hi"]), ("waiting", ["on": "parts"]), ("resume", [:]),
+                               ("transfer", ["team_id": "hq", "reason": "x"]), ("recategorise", ["category": "parts"]),
+                               ("resolve", [:]), ("reopen", [:])] as [(String, [String: Any])] {
+            #expect(try await post(number, action, body, token: stranger).status == 403, "\(action) by a stranger")
+            #expect(try await post(number, action, body, token: integrator).status == 403, "\(action) by an integrator")
+        }
+        let supervisor = try Stack.token(.supervisor, subject: unique("supervisor"))
+        #expect(try await post(number, "notes", ["text": "checked by the supervisor"], token: supervisor).status == 201)
+        #expect(try await HTTP.get(dispatch.appending(path: "v1/clocks"), token: supervisor).status == 200)
+        #expect(try await HTTP.get(dispatch.appending(path: "v1/clocks"), token: stranger).status == 403)
+        let queue = try await HTTP.get(dispatch.appending(path: "v1/queue"), token: try Stack.token(.agent, subject: owner)).jsonArray()
+        #expect(queue.map { $0["number"] as? String } == [number])
+    }
+
+    @Test("accept, notes, waiting on the customer until they reply, transfer, resolve with a code, reopen")
+    func fullDay() async throws {
+        // Through intake, so that the customer's reply really comes from intake.
+        let created = try await HTTP.send("POST", try Stack.url("intake").appending(path: "v1/tickets"),
+                                          json: phoneSubmission(unique("workflow")))
+        let number = try #require(try created.json()["number"] as? String)
+        let first = try #require(try await assignments.placed(number)["agent_id"] as? String)
+        let agent = try Stack.token(.agent, subject: first)
+        #expect(try await post(number, "accept", token: agent).status == 200)
+        #expect(try await post(number, "notes", ["text": "客户说明天上午在工地", "internal": true], token: agent).status == 201)
+        #expect(try await post(number, "notes", ["text": "", "internal": false], token: agent).status == 422)
+        #expect(try await post(number, "notes", ["text": "请提供设备铭牌照片", "internal": false], token: agent).status == 201)
+        #expect(try await post(number, "waiting", ["on": "tomorrow"], token: agent).status == 422)
+        let waiting = try await post(number, "waiting", ["on": "customer"], token: agent)
+        #expect(try waiting.json()["status"] as? String == "waiting")
+        #expect(try await post(number, "waiting", ["on": "customer"], token: agent).status == 409)
+
+        var followUp = phoneSubmission(unique("reply"), body: "照片已发，请查收")
+        followUp["ticket_number"] = number
+        #expect(try await HTTP.send("POST", try Stack.url("intake").appending(path: "v1/tickets"), json: followUp).status == 200)
+        let resumed = try await eventually { () -> Bool? in
+            try await HTTP.get(dispatch.appending(path: "v1/tickets/\(number)")).json()["status"] as? String == "accepted" ? true : nil
+        }
+        #expect(resumed == true)
+
+        let second = try await assignments.agent("second", team: "hq")
+        #expect(try await post(number, "transfer", ["reason": "x"], token: agent).status == 422)
+        let moved = try await post(number, "transfer", ["agent_id": second, "reason": "hydraulics specialist"], token: agent)
+        #expect(moved.status == 200)
+        #expect(try moved.json()["agent_id"] as? String == second)
+        #expect(try await post(number, "accept", token: agent).status == 403)
+        let secondToken = try Stack.token(.agent, subject: second)
+        #expect(try await post(number, "accept", token: secondToken).status == 200)
+        let resolved = try await post(number, "resolve", ["code": "repaired", "summary": "更换液压阀"], token: secondToken)
+        #expect(try resolved.json()["status"] as? String == "resolved")
+        #expect(try await post(number, "resolve", token: secondToken).status == 409)
+
+        let admin = try Stack.database("admin")
+        defer { admin.shutdown() }
+        let stored = try await admin.withConnection { connection in
+            (try connection.query("SELECT resolution_code FROM dispatch.tickets WHERE number = $1", [number]).first?
+                .decode("resolution_code", as: String.self),
+             try connection.query("SELECT count(*) AS n FROM dispatch.notes WHERE ticket_number = $1", [number]).first!
+                .require("n", as: Int.self),
+             try connection.query("SELECT reason FROM dispatch.transfers WHERE ticket_number = $1", [number]).first?
+                .decode("reason", as: String.self),
+             try connection.query("SELECT stopped_at IS NOT NULL AS stopped FROM dispatch.sla_clocks WHERE ticket_number = $1",
+                                  [number]).map { try $0.require("stopped", as: Bool.self) })
+        }
+        #expect(stored.0 == "repaired" && stored.1 == 2 && stored.2 == "hydraulics specialist")
+        #expect(!stored.3.isEmpty && stored.3.allSatisfy { $0 })
+
+        let reopened = try await post(number, "reopen", token: secondToken)
+        #expect(reopened.status == 200)
+        #expect(["assigned", "queued"].contains(try reopened.json()["status"] as? String ?? ""))
+    }
+}
