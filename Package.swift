@@ -105,7 +105,7 @@ let package = Package(
     + [
         .executableTarget(
             name: "kefu-bench",
-            dependencies: ["KefuMessaging", "KefuContracts", "KefuServiceKit", "KefuClassification",
+            dependencies: ["KefuMessaging", "KefuContracts", "KefuServiceKit", "KefuStorage", "KefuClassification",
                            .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/kefu-bench",
             swiftSettings: swiftSettings

@@ -42,11 +42,19 @@ enum Assigner {
         let eligible: Int
         /// The best of the eligible, in order of preference; the first that still had room was chosen.
         let candidates: [Candidate]
+        /// How long choosing took, from reading the ticket to claiming the agent.
+        var decisionMilliseconds: Double?
 
-        init(rule: String, eligible: Int, candidates: [Candidate]) {
+        enum CodingKeys: String, CodingKey {
+            case rule, eligible, candidates
+            case decisionMilliseconds = "decision_ms"
+        }
+
+        init(rule: String, eligible: Int, candidates: [Candidate], decisionMilliseconds: Double? = nil) {
             self.rule = rule
             self.eligible = eligible
             self.candidates = candidates
+            self.decisionMilliseconds = decisionMilliseconds
         }
 
         /// Assignments stored before the shortlist was kept have only the rule and the count.
@@ -55,6 +63,7 @@ enum Assigner {
             rule = try container.decode(String.self, forKey: .rule)
             eligible = try container.decodeIfPresent(Int.self, forKey: .eligible) ?? 0
             candidates = try container.decodeIfPresent([Candidate].self, forKey: .candidates) ?? []
+            decisionMilliseconds = try container.decodeIfPresent(Double.self, forKey: .decisionMilliseconds)
         }
     }
 
@@ -64,6 +73,7 @@ enum Assigner {
     /// Assigns `number` if an agent has room; returns the agent's id, or nil when it waits.
     @discardableResult
     static func assign(_ number: String, excluding excluded: [String] = [], in work: UnitOfWork) throws -> String? {
+        let started = ContinuousClock.now
         guard let ticket = try work.query("""
             SELECT customer_id, category, priority, language, product_model, site_latitude, site_longitude, team_id, level
             FROM dispatch.tickets WHERE number = $1
@@ -123,8 +133,11 @@ enum Assigner {
         let eligible = try rows.first?.require("eligible", as: Int.self) ?? 0
 
         for candidate in candidates where try claim(candidate.agentID, at: now, in: work) {
+            let elapsed = ContinuousClock.now - started
             let explanation = Explanation(rule: rule(for: candidate, priority: try ticket.require("priority")),
-                                          eligible: eligible, candidates: candidates)
+                                          eligible: eligible, candidates: candidates,
+                                          decisionMilliseconds: Double(elapsed.components.attoseconds) / 1e15
+                                              + Double(elapsed.components.seconds) * 1000)
             try record(number, to: candidate.agentID, explanation: explanation, at: now, in: work)
             return candidate.agentID
         }
