@@ -226,10 +226,23 @@ struct AssignmentTests {
         #expect(agents.first { $0["id"] as? String == first }?["open_count"] as? Int == 0)
     }
 
-    @Test("agents are imported in bulk from CSV or JSON, all or nothing")
+    @Test("teams, agents and representatives are imported in bulk from CSV or JSON, all or nothing")
     func bulkImport() async throws {
-        let org = try await organisation(stations: ["i": false])
-        let station = try #require(org.stations["i"])
+        let (branch, station) = (unique("ib"), unique("is"))
+        let teams = """
+            id,name,level,parent_id,calendar_id,partner,accept_timeout_seconds
+            \(branch),East branch,branch,hq,standard,,
+            \(station),Pudong station,station,\(branch),24x7,true,600
+            """
+        let importedTeams = try await HTTP.send("POST", dispatch.appending(path: "v1/teams/import"), body: Data(teams.utf8),
+                                                contentType: "text/csv")
+        #expect(importedTeams.status == 201)
+        let listed = try await HTTP.get(dispatch.appending(path: "v1/teams")).jsonArray()
+        #expect(listed.first { $0["id"] as? String == station }?["accept_timeout_seconds"] as? Int == 600)
+        let orphan = try await HTTP.send("POST", dispatch.appending(path: "v1/teams/import"),
+                                         json: [["id": unique("x"), "name": "x", "level": "station", "parent_id": "hq"]])
+        #expect(orphan.status == 422)
+        #expect((try orphan.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "/records/0/parent_id")
         let (a, b) = (unique("csv"), unique("csv"))
         let csv = """
             id,name,team_id,max_open,categories,languages,field_engineer,latitude,longitude,service_radius_km
@@ -254,5 +267,14 @@ struct AssignmentTests {
         #expect((try bad.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "/records/1/name")
         let after = try await HTTP.get(dispatch.appending(path: "v1/agents")).jsonArray()
         #expect(!after.contains { ($0["name"] as? String) == "Fine" && ($0["team_id"] as? String) == station })
+
+        let customer = unique("vip")
+        let representatives = "customer_id,agent_id\n\(customer),\(a)\n"
+        #expect(try await HTTP.send("POST", dispatch.appending(path: "v1/representatives/import"), body: Data(representatives.utf8),
+                                    contentType: "text/csv").status == 201)
+        let number = try await send(team: branch, customer: customer)[0]
+        #expect(try await placed(number)["agent_id"] as? String == a)
+        #expect(try await HTTP.send("POST", dispatch.appending(path: "v1/representatives/import"),
+                                    json: [["customer_id": customer, "agent_id": "nobody-\(customer)"]]).status == 422)
     }
 }

@@ -99,17 +99,7 @@ enum OrganisationRoutes {
         router.post("/v1/agents/import") { request, context -> Response in
             try context.require(.admin)
             let objects = try await importedObjects(request, listColumns: ["categories", "products", "languages"])
-            var agents: [Agent] = []
-            var errors: [FieldError] = []
-            for (index, object) in objects.enumerated() {
-                do {
-                    agents.append(try KefuJSON.decode(Agent.self, from: KefuJSON.encode(JSONValue.object(object))))
-                } catch let error as DecodingError {
-                    errors.append(prefixed(error.fieldError ?? FieldError(field: "", message: "is not an agent"), record: index))
-                }
-            }
-            guard errors.isEmpty else { throw Problem.invalid(errors) }
-            let valid = agents
+            let valid = try decodeAll(objects, as: Agent.self)
             try await runtime.transaction { work in
                 var errors: [FieldError] = []
                 for (index, agent) in valid.enumerated() {
@@ -118,7 +108,51 @@ enum OrganisationRoutes {
                 guard errors.isEmpty else { throw Problem.invalid(Array(errors.prefix(100))) }
                 try Assigner.drainQueue(in: work)
             }
-            return try Response.json(Imported(imported: agents.count), status: .created)
+            return try Response.json(Imported(imported: valid.count), status: .created)
+        }
+
+        // Parents before children, in file order; all or nothing.
+        router.post("/v1/teams/import") { request, context -> Response in
+            try context.require(.admin)
+            let objects = try await importedObjects(request, listColumns: [])
+            let teams = try decodeAll(objects, as: Team.self)
+            try await runtime.transaction { work in
+                var errors: [FieldError] = []
+                for (index, team) in teams.enumerated() {
+                    errors += try OrganisationStore.save(team, in: work).map { prefixed($0, record: index) }
+                }
+                guard errors.isEmpty else { throw Problem.invalid(Array(errors.prefix(100))) }
+            }
+            return try Response.json(Imported(imported: teams.count), status: .created)
+        }
+
+        // Rows of customer_id and agent_id.
+        router.post("/v1/representatives/import") { request, context -> Response in
+            try context.require(.admin)
+            let objects = try await importedObjects(request, listColumns: [])
+            var errors: [FieldError] = []
+            let pairs = objects.enumerated().compactMap { index, object -> (String, String)? in
+                guard case .string(let customer)? = object["customer_id"], case .string(let agent)? = object["agent_id"] else {
+                    errors.append(FieldError(field: "/records/\(index)", message: "needs customer_id and agent_id"))
+                    return nil
+                }
+                return (customer, agent)
+            }
+            guard errors.isEmpty else { throw Problem.invalid(Array(errors.prefix(100))) }
+            try await runtime.transaction { work in
+                let unknown = try work.query("""
+                    SELECT DISTINCT a FROM unnest($1::text[]) AS a WHERE a NOT IN (SELECT id FROM dispatch.agents) ORDER BY a LIMIT 20
+                    """, [pairs.map(\.1)]).map { try $0.require("a", as: String.self) }
+                guard unknown.isEmpty else {
+                    throw Problem.invalid(unknown.map { FieldError(field: "/agent_id", message: "\($0) is not an agent") })
+                }
+                try work.query("""
+                    INSERT INTO dispatch.dedicated_representatives (customer_id, agent_id)
+                    SELECT DISTINCT ON (c) c, a FROM unnest($1::text[], $2::text[]) AS r(c, a)
+                    ON CONFLICT (customer_id) DO UPDATE SET agent_id = excluded.agent_id
+                    """, [pairs.map(\.0), pairs.map(\.1)])
+            }
+            return try Response.json(Imported(imported: pairs.count), status: .created)
         }
 
         router.put("/v1/representatives/{customer}") { request, context -> Response in
@@ -171,6 +205,21 @@ enum OrganisationRoutes {
         }
     }
 
+    /// Every record decoded, or a 422 naming each field that did not fit, by record.
+    static func decodeAll<Value: Decodable>(_ objects: [[String: JSONValue]], as type: Value.Type) throws -> [Value] {
+        var values: [Value] = []
+        var errors: [FieldError] = []
+        for (index, object) in objects.enumerated() {
+            do {
+                values.append(try KefuJSON.decode(type, from: KefuJSON.encode(JSONValue.object(object))))
+            } catch let error as DecodingError {
+                errors.append(prefixed(error.fieldError ?? FieldError(field: "", message: "does not fit"), record: index))
+            }
+        }
+        guard errors.isEmpty else { throw Problem.invalid(Array(errors.prefix(100))) }
+        return values
+    }
+
     static func prefixed(_ error: FieldError, record: Int) -> FieldError {
         FieldError(field: "/records/\(record)" + (error.field.hasPrefix("/") || error.field.isEmpty ? error.field : "/" + error.field),
                    message: error.message)
@@ -206,7 +255,7 @@ enum OrganisationRoutes {
                         skills[column] = .array(value.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) })
                     } else if value == "true" || value == "false" {
                         object[column] = .bool(value == "true")
-                    } else if let number = Double(value), column != "id", column != "name" {
+                    } else if let number = Double(value), column != "id", column != "name", !column.hasSuffix("_id") {
                         object[column] = .number(number)
                     } else {
                         object[column] = .string(value)
