@@ -15,3 +15,19 @@ public func runPeriodically(every interval: Duration, logger: Logger, failure: S
         try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
     }
 }
+
+extension ServiceRuntime {
+    /// For sweepers of due work: every `interval`, runs `batch` in a transaction, again and again
+    /// while it reports having done something, so that a backlog clears at once rather than one
+    /// batch a tick. Answers through `onProgress` how much each pass did.
+    public func sweep(every interval: Duration, failure: String, onProgress: @escaping @Sendable (Int) -> Void = { _ in },
+                      _ batch: @escaping @Sendable (UnitOfWork) throws -> Int) async {
+        await runPeriodically(every: interval, logger: logger, failure: failure) {
+            var done = 0
+            repeat {
+                done = try await transaction(batch)
+                if done > 0 { onProgress(done) }
+            } while done > 0 && !Task.isShuttingDownGracefully
+        }
+    }
+}

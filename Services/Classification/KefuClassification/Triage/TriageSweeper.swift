@@ -10,12 +10,10 @@ struct TriageSweeper: Service {
     var interval: Duration = .seconds(1)
 
     func run() async throws {
-        await runPeriodically(every: interval, logger: runtime.logger, failure: "triage sweep failed") {
-            var released = 0
-            repeat {
-                released = try await runtime.transaction { work in try TriageStore.releaseOverdue(at: Date(), in: work) }
-                if released > 0 { runtime.logger.info("triage timed out", metadata: ["tickets": "\(released)"]) }
-            } while released > 0 && !Task.isShuttingDownGracefully
+        let logger = runtime.logger
+        await runtime.sweep(every: interval, failure: "triage sweep failed",
+                            onProgress: { logger.info("triage timed out", metadata: ["tickets": "\($0)"]) }) { work in
+            try TriageStore.releaseOverdue(at: Date(), in: work)
         }
     }
 }

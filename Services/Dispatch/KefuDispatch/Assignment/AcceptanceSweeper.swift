@@ -12,11 +12,8 @@ struct AcceptanceSweeper: Service {
     var interval: Duration = .seconds(1)
 
     func run() async throws {
-        await runPeriodically(every: interval, logger: runtime.logger, failure: "acceptance sweep failed") {
-            var reassigned = 0
-            repeat {
-                reassigned = try await runtime.transaction { work in try Self.reassignOverdue(at: Date(), in: work) }
-            } while reassigned > 0 && !Task.isShuttingDownGracefully
+        await runtime.sweep(every: interval, failure: "acceptance sweep failed") { work in
+            try Self.reassignOverdue(at: Date(), in: work)
         }
     }
 

@@ -10,11 +10,6 @@ struct ClockSweeper: Service {
     var interval: Duration = .seconds(1)
 
     func run() async throws {
-        await runPeriodically(every: interval, logger: runtime.logger, failure: "SLA clock sweep failed") {
-            var fired = 0
-            repeat {
-                fired = try await runtime.transaction { work in try SLAClocks.fireDue(at: Date(), in: work) }
-            } while fired > 0 && !Task.isShuttingDownGracefully
-        }
+        await runtime.sweep(every: interval, failure: "SLA clock sweep failed") { work in try SLAClocks.fireDue(at: Date(), in: work) }
     }
 }
