@@ -4,9 +4,11 @@ public import KefuContracts
 extension Request {
     /// Applies the JSON object in the body to `current`, one level deep: only the fields sent
     /// change. A field not in `fields` (by default, the fields `current` encodes), or one in
-    /// `readOnly`, is a 422 naming it, as is a value of the wrong type.
+    /// `readOnly`, is a 422 naming it, as is a value of the wrong type. `derived` fields of
+    /// `current`'s encoding (another spelling of a field) are left out of the base, so that only
+    /// a sent one counts.
     public func decodePatch<Value: Codable>(applyingTo current: Value, fields: Set<String>? = nil,
-                                            readOnly: Set<String> = []) async throws -> Value {
+                                            readOnly: Set<String> = [], derived: Set<String> = []) async throws -> Value {
         guard case .object(let changes) = try await decodeJSON(JSONValue.self) else {
             throw Problem.invalid([FieldError(field: "/", message: "must be a JSON object")])
         }
@@ -14,6 +16,7 @@ extension Request {
             throw Problem(.internalServerError, title: "Unreadable record")
         }
         let known = fields ?? Set(merged.keys)
+        for field in derived { merged.removeValue(forKey: field) }
         let refused = changes.keys.filter { !known.contains($0) || readOnly.contains($0) }.sorted()
         guard refused.isEmpty else {
             throw Problem.invalid(refused.map { FieldError(field: "/\($0)", message: readOnly.contains($0) ? "cannot be changed" : "is not a field") })

@@ -17,7 +17,8 @@ struct AcceptanceSweeper: Service {
         }
     }
 
-    static func reassignOverdue(at now: Date, limit: Int = 100, in work: UnitOfWork) throws -> Int {
+    /// A few at a time: each holds its ticket and its agents until the transaction ends.
+    static func reassignOverdue(at now: Date, limit: Int = 10, in work: UnitOfWork) throws -> Int {
         let overdue = try work.query("""
             SELECT number, agent_id FROM dispatch.tickets
             WHERE status = 'assigned' AND accept_due_at <= $1

@@ -165,9 +165,14 @@ enum Assigner {
     }
 
     /// Takes one unit of the agent's capacity, if they still have it (another replica may have
-    /// taken the last one since the candidates were read).
+    /// taken the last one since the candidates were read). An agent whose row another
+    /// transaction holds is passed over rather than waited for: claims never wait on each other,
+    /// so they cannot deadlock.
     private static func claim(_ agentID: String, at now: Date, in work: UnitOfWork) throws -> Bool {
-        try work.query("""
+        guard try work.query("SELECT 1 FROM dispatch.agents WHERE id = $1 FOR UPDATE SKIP LOCKED", [agentID]).count == 1 else {
+            return false
+        }
+        return try work.query("""
             UPDATE dispatch.agents SET open_count = open_count + 1, last_assigned_at = $2,
                 assigned_today = CASE WHEN assigned_day = current_date THEN assigned_today + 1 ELSE 1 END,
                 assigned_day = current_date

@@ -68,7 +68,8 @@ struct Agent: Codable, Sendable {
         name = try container.decode(String.self, forKey: .name)
         teamID = try container.decodeIfPresent(String.self, forKey: .teamID) ?? "hq"
         let onDuty = try container.decodeIfPresent(Bool.self, forKey: .onDuty)
-        duty = try container.decodeIfPresent(Duty.self, forKey: .duty) ?? onDuty.map { $0 ? .on : .off } ?? .on
+        // A sent on_duty wins: in a PATCH, duty comes from the stored agent.
+        duty = try onDuty.map { $0 ? .on : .off } ?? container.decodeIfPresent(Duty.self, forKey: .duty) ?? .on
         maxOpen = try container.decodeIfPresent(Int.self, forKey: .maxOpen) ?? 10
         dailyCap = try container.decodeIfPresent(Int.self, forKey: .dailyCap) ?? 50
         skills = try container.decodeIfPresent(Skills.self, forKey: .skills) ?? Skills()

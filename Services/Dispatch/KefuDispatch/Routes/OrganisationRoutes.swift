@@ -83,7 +83,7 @@ enum OrganisationRoutes {
             guard let current = try await runtime.read({ try OrganisationStore.agent(id, on: $0) }) else {
                 throw Problem.notFound("agent \(id)")
             }
-            var patched = try await request.decodePatch(applyingTo: current, fields: agentFields)
+            var patched = try await request.decodePatch(applyingTo: current, fields: agentFields, derived: ["on_duty"])
             patched.id = id
             let agent = patched
             let saved = try await runtime.transaction { work -> Agent? in

@@ -144,15 +144,19 @@ enum SLAClocks {
     }
 
     /// Fires the warnings and breaches that are due, each once: replicas skip the rows another
-    /// has claimed, and a fired clock is marked in the same transaction as its event.
+    /// has claimed, and a fired clock is marked in the same transaction as its event. The
+    /// ticket is locked with its clock (skipped if busy, tried again next second), since the
+    /// workflow locks a ticket before its clocks and the two must not wait on each other.
     static func fireDue(at now: Date, limit: Int = 200, in work: UnitOfWork) throws -> Int {
         let due = try work.query("""
-            SELECT \(clockColumns) FROM dispatch.sla_clocks c LEFT JOIN dispatch.calendars cal ON cal.id = c.calendar_id
+            SELECT \(clockColumns) FROM dispatch.sla_clocks c
+            JOIN dispatch.tickets t ON t.number = c.ticket_number
+            LEFT JOIN dispatch.calendars cal ON cal.id = c.calendar_id
             WHERE c.stopped_at IS NULL AND c.running_since IS NOT NULL
               AND ((c.warned_at IS NULL AND c.warn_at <= $1) OR (c.breached_at IS NULL AND c.due_at <= $1))
             ORDER BY least(CASE WHEN c.warned_at IS NULL THEN c.warn_at END, CASE WHEN c.breached_at IS NULL THEN c.due_at END)
             LIMIT $2
-            FOR UPDATE OF c SKIP LOCKED
+            FOR UPDATE OF c, t SKIP LOCKED
             """, [now, limit]).map(Clock.init)
         for clock in due {
             let ticket = try work.query("SELECT channel, category, priority, agent_id FROM dispatch.tickets WHERE number = $1",
