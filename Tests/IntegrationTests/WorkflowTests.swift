@@ -95,5 +95,14 @@ struct WorkflowTests {
         let reopened = try await post(number, "reopen", token: secondToken)
         #expect(reopened.status == 200)
         #expect(["assigned", "queued"].contains(try reopened.json()["status"] as? String ?? ""))
+        // The resolution clock runs on from the time it had used, with its due time moved on.
+        let clock = try await admin.withConnection { connection in
+            try connection.query("""
+                SELECT running_since IS NOT NULL AND stopped_at IS NULL AS running, consumed_seconds, due_at > now() AS ahead
+                FROM dispatch.sla_clocks WHERE ticket_number = $1 AND target = 'resolution'
+                """, [number]).first.map { (try $0.require("running", as: Bool.self), try $0.require("consumed_seconds", as: Double.self),
+                                            try $0.require("ahead", as: Bool.self)) }
+        }
+        #expect(clock?.0 == true && (clock?.1 ?? 0) > 0 && clock?.2 == true)
     }
 }

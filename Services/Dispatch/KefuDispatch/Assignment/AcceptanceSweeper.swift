@@ -17,7 +17,8 @@ struct AcceptanceSweeper: Service {
         }
     }
 
-    /// A few at a time: each holds its ticket and its agents until the transaction ends.
+    /// A few at a time: each holds its ticket and two agents' rows until the transaction ends, and
+    /// the fewer rows a transaction holds, the less it can deadlock with assignment elsewhere.
     static func reassignOverdue(at now: Date, limit: Int = 10, in work: UnitOfWork) throws -> Int {
         let overdue = try work.query("""
             SELECT number, agent_id FROM dispatch.tickets

@@ -62,8 +62,16 @@ enum SLAClocks {
             """, [teamID ?? "hq"]).first?.json("body")
     }
 
-    /// Stops a clock: the target was met, or missed, but it is over.
+    /// Stops a clock: the target was met, or missed, but it is over. The time used is banked, so
+    /// that a reopened ticket's clock runs on from it.
     static func stop(_ number: String, _ targets: [Target], at now: Date, in work: UnitOfWork) throws {
+        for target in targets {
+            for clock in try running(number, target, in: work) {
+                try work.query("""
+                    UPDATE dispatch.sla_clocks SET consumed_seconds = $3, running_since = NULL WHERE ticket_number = $1 AND target = $2
+                    """, [number, target.rawValue, clock.elapsed(at: now)])
+            }
+        }
         try work.query("""
             UPDATE dispatch.sla_clocks SET stopped_at = $3 WHERE ticket_number = $1 AND target = ANY($2::text[]) AND stopped_at IS NULL
             """, [number, targets.map(\.rawValue), now])
@@ -77,6 +85,15 @@ enum SLAClocks {
                 WHERE ticket_number = $1 AND target = $2
                 """, [number, target.rawValue, clock.elapsed(at: now), now])
         }
+    }
+
+    /// A stopped clock counts again (the ticket was reopened), from the time it had used.
+    static func restart(_ number: String, _ target: Target, at now: Date, in work: UnitOfWork) throws {
+        try work.query("""
+            UPDATE dispatch.sla_clocks SET stopped_at = NULL, running_since = NULL
+            WHERE ticket_number = $1 AND target = $2 AND stopped_at IS NOT NULL
+            """, [number, target.rawValue])
+        try resume(number, target, at: now, in: work)
     }
 
     /// Counts again from now, with the due times moved on by the pause.

@@ -105,10 +105,7 @@ enum TicketWorkflow {
             UPDATE dispatch.tickets SET status = 'new', agent_id = NULL, resolved_at = NULL, accept_due_at = NULL
             WHERE number = $1 AND status IN ('resolved', 'closed')
             """, [number]).affectedRows == 1 else { return }
-        try work.query("""
-            UPDATE dispatch.sla_clocks SET stopped_at = NULL, running_since = $2
-            WHERE ticket_number = $1 AND target = 'resolution' AND stopped_at IS NOT NULL
-            """, [number, now])
+        try SLAClocks.restart(number, .resolution, at: now, in: work)
         try Assigner.assign(number, in: work)
     }
 
