@@ -28,6 +28,17 @@ struct SLATests {
         return category
     }
 
+    @Test("a bad SLA policy is refused with every bad field named")
+    func badPolicy() async throws {
+        let reply = try await HTTP.send("POST", dispatch.appending(path: "v1/sla-policies"), json: [
+            "name": " ", "first_response_minutes": 0, "resolution_minutes": -5, "on_site_minutes": 600_000])
+        #expect(reply.status == 422)
+        let fields = (try reply.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+        #expect(fields == ["/name", "/first_response_minutes", "/resolution_minutes", "/on_site_minutes"])
+        #expect(try await HTTP.send("POST", dispatch.appending(path: "v1/sla-policies"), json: ["name": "x"]).status == 422)
+        #expect(try await HTTP.send("DELETE", dispatch.appending(path: "v1/sla-policies/999999")).status == 404)
+    }
+
     typealias Fired = (type: String, target: String?, elapsed: Double?, targetSeconds: Double?, level: Int?, team: String?, agent: String?)
 
     /// Every SLA and escalation event for `numbers`, until `done` holds and then `settle` longer, to catch repeats.
