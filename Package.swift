@@ -43,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
@@ -76,6 +78,14 @@ let package = Package(
             path: "Shared/Mail",
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(
+            name: "KefuCurl",
+            dependencies: ["CCurl"],
+            path: "Shared/Curl",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KefuContracts",
             path: "Shared/Contracts",
@@ -100,7 +110,11 @@ let package = Package(
     + service("Intake", executable: "kefu-intake", dependencies: ["KefuMail"])
     + service("Classification", executable: "kefu-classification")
     + service("Dispatch", executable: "kefu-dispatch")
-    + service("Notification", executable: "kefu-notification")
+    + service("Notification", executable: "kefu-notification", dependencies: [
+        "KefuMail", "KefuCurl", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+    ])
     + service("Survey", executable: "kefu-survey")
     + [
         .executableTarget(

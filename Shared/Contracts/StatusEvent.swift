@@ -93,6 +93,10 @@ public struct StatusEventData: Codable, Sendable, Hashable {
     public var elapsedSeconds: Double?
     /// ticket.escalated: 1 when the supervisor is told, 2 and more as the ticket moves up a level.
     public var escalationLevel: Int?
+    /// ticket.sla_warning, ticket.sla_breached: the supervisor of the ticket's team, who is told.
+    public var supervisorID: String?
+    /// ticket.waiting: `customer` or `parts`.
+    public var waitingOn: String?
 
     enum CodingKeys: String, CodingKey {
         case status, channel, category, priority, reasons
@@ -111,6 +115,8 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         case targetSeconds = "target_seconds"
         case elapsedSeconds = "elapsed_seconds"
         case escalationLevel = "escalation_level"
+        case supervisorID = "supervisor_id"
+        case waitingOn = "waiting_on"
     }
 
     public init(ticketNumber: String? = nil, status: String? = nil, channel: String? = nil, category: String? = nil,
@@ -118,7 +124,8 @@ public struct StatusEventData: Codable, Sendable, Hashable {
                 firstResponseDueAt: Date? = nil, resolutionDueAt: Date? = nil, occurredAt: Date = Date(),
                 reasons: [FieldError]? = nil, deliveryChannel: String? = nil, deliveryID: String? = nil,
                 surveyID: String? = nil, relatedTicketNumber: String? = nil, slaTarget: String? = nil,
-                targetSeconds: Double? = nil, elapsedSeconds: Double? = nil, escalationLevel: Int? = nil) {
+                targetSeconds: Double? = nil, elapsedSeconds: Double? = nil, escalationLevel: Int? = nil, supervisorID: String? = nil,
+                waitingOn: String? = nil) {
         self.ticketNumber = ticketNumber
         self.status = status
         self.channel = channel
@@ -139,5 +146,7 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         self.targetSeconds = targetSeconds
         self.elapsedSeconds = elapsedSeconds
         self.escalationLevel = escalationLevel
+        self.supervisorID = supervisorID
+        self.waitingOn = waitingOn
     }
 }

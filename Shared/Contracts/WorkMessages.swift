@@ -15,12 +15,16 @@ public struct TicketCreated: WorkMessage, Hashable {
         public var phone: String?
         public var email: String?
         public var tier: Submission.Tier
-        public init(id: String, name: String?, phone: String?, email: String?, tier: Submission.Tier) {
+        /// Sent with `customer.updated`; a new ticket's message leaves it out.
+        public var preferences: ContactPreferences?
+        public init(id: String, name: String?, phone: String?, email: String?, tier: Submission.Tier,
+                    preferences: ContactPreferences? = nil) {
             self.id = id
             self.name = name
             self.phone = phone
             self.email = email
             self.tier = tier
+            self.preferences = preferences
         }
     }
 
@@ -281,5 +285,35 @@ public struct TicketReplied: WorkMessage, Hashable {
         self.agentID = agentID
         self.text = text
         self.repliedAt = repliedAt
+    }
+}
+
+/// any service → notification: tell a ticket's customer something, with a template of
+/// notification's (e.g. survey's `survey_invitation`) and the values it needs.
+public struct NotificationRequested: WorkMessage, Hashable {
+    public static let messageType = "notification.requested"
+
+    public var ticketNumber: String
+    public var customerID: String
+    /// The template's event name.
+    public var template: String
+    /// Values for the template's placeholders, beside the ticket's own.
+    public var values: [String: String]
+    /// Force a channel (`email` or `sms`) instead of the customer's preference.
+    public var channel: String?
+
+    enum CodingKeys: String, CodingKey {
+        case template, values, channel
+        case ticketNumber = "ticket_number"
+        case customerID = "customer_id"
+    }
+
+    public init(ticketNumber: String, customerID: String, template: String, values: [String: String] = [:],
+                channel: String? = nil) {
+        self.ticketNumber = ticketNumber
+        self.customerID = customerID
+        self.template = template
+        self.values = values
+        self.channel = channel
     }
 }

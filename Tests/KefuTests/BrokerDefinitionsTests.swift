@@ -48,7 +48,7 @@ struct BrokerDefinitionsTests {
     }
 
     static let services = [IntakeService.definition, ClassificationService.definition, DispatchService.definition,
-                           NotificationService.definition, SurveyService.definition]
+                           try! NotificationService.definition(environment: [:]), SurveyService.definition]
 
     func load() throws -> Definitions {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

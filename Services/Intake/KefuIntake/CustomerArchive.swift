@@ -11,9 +11,9 @@ enum CustomerArchive {
         try work.query("SELECT 1 FROM intake.customers WHERE id = $1", [id]).count == 1
     }
 
-    /// Sets the name and tier, and replaces each kind of contact point given.
-    static func update(_ id: UUID, name: String?, tier: String?, contacts: [String: [String]],
-                       in work: UnitOfWork) throws -> CustomerView {
+    /// Sets the name, tier and preferences, and replaces each kind of contact point given.
+    static func update(_ id: UUID, name: String?, tier: String?, preferences: ContactPreferences? = nil,
+                       contacts: [String: [String]], in work: UnitOfWork) throws -> CustomerView {
         guard let row = try work.query("SELECT erased_at FROM intake.customers WHERE id = $1 FOR UPDATE", [id]).first else {
             throw Problem.notFound("customer \(id)")
         }
@@ -21,8 +21,10 @@ enum CustomerArchive {
             throw Problem.conflict("Customer erased", detail: "an erased customer cannot be changed")
         }
         try work.query("""
-            UPDATE intake.customers SET name = coalesce($2, name), tier = coalesce($3, tier), updated_at = now() WHERE id = $1
-            """, [id, name, tier])
+            UPDATE intake.customers SET name = coalesce($2, name), tier = coalesce($3, tier),
+                preferences = coalesce($4::jsonb, preferences), updated_at = now()
+            WHERE id = $1
+            """, [id, name, tier, try preferences.map { String(decoding: try KefuJSON.encode($0), as: UTF8.self) }])
         for (kind, values) in contacts.sorted(by: { $0.key < $1.key }) {
             let taken = try work.query("""
                 SELECT value FROM intake.contact_points WHERE kind = $1 AND value = ANY($2) AND customer_id <> $3
@@ -42,7 +44,8 @@ enum CustomerArchive {
         guard let view = try CustomerView.load(id, on: work.connection) else { throw Problem.notFound("customer \(id)") }
         let first = { (kind: String) in view.contactPoints.first { $0.kind == kind }?.value }
         try work.send(CustomerUpdated(customer: .init(id: view.id, name: view.name, phone: first("phone"), email: first("email"),
-                                                      tier: Submission.Tier(rawValue: view.tier) ?? .standard)))
+                                                      tier: Submission.Tier(rawValue: view.tier) ?? .standard,
+                                                      preferences: view.preferences)))
         return view
     }
 

@@ -38,6 +38,7 @@ struct CustomerView: Codable, Sendable {
     let id: String
     let name: String?
     let tier: String
+    let preferences: ContactPreferences?
     let contactPoints: [ContactPoint]
     let products: [Product]
     let recentTickets: [RecentTicket]
@@ -46,7 +47,7 @@ struct CustomerView: Codable, Sendable {
     let erasedAt: Date?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, tier, products
+        case id, name, tier, products, preferences
         case contactPoints = "contact_points"
         case recentTickets = "recent_tickets"
         case createdAt = "created_at"
@@ -58,7 +59,7 @@ struct CustomerView: Codable, Sendable {
 
     static func load(_ id: UUID, on connection: PostgresConnection) throws -> CustomerView? {
         guard let row = try connection.query("""
-            SELECT id::text AS id, name, tier, created_at, updated_at, erased_at FROM intake.customers WHERE id = $1
+            SELECT id::text AS id, name, tier, preferences::text AS preferences, created_at, updated_at, erased_at FROM intake.customers WHERE id = $1
             """, [id]).first else { return nil }
         let contactPoints = try connection.query("""
             SELECT kind, value FROM intake.contact_points WHERE customer_id = $1 ORDER BY kind, value
@@ -78,7 +79,11 @@ struct CustomerView: Codable, Sendable {
                          channel: try $0.require("channel"), subject: try $0.decode("subject"),
                          createdAt: try $0.require("created_at"))
         }
+        let preferences = try (row.decode("preferences") as String?).map {
+            try KefuJSON.decode(ContactPreferences.self, from: Array($0.utf8))
+        }
         return CustomerView(id: try row.require("id"), name: try row.decode("name"), tier: try row.require("tier"),
+                            preferences: preferences,
                             contactPoints: contactPoints, products: products, recentTickets: tickets,
                             createdAt: try row.require("created_at"), updatedAt: try row.require("updated_at"),
                             erasedAt: try row.decode("erased_at"))

@@ -125,5 +125,9 @@ enum IntakeMigrations {
             CREATE UNIQUE INDEX products_identity ON products (customer_id, coalesce(model, ''), coalesce(serial, ''));
             ALTER TABLE customers ADD COLUMN erased_at timestamptz;
             """),
+        Migration(version: 104, name: "contact preferences", sql: """
+            -- Channel, language, opt-outs and quiet hours; notification keeps a copy.
+            ALTER TABLE customers ADD COLUMN preferences jsonb;
+            """),
     ]
 }

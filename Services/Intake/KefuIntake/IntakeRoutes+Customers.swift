@@ -13,9 +13,11 @@ extension IntakeRoutes {
         var phones: [String]?
         var emails: [String]?
         var externalIDs: [String]?
+        /// Replaces the customer's preferences as a whole.
+        var preferences: ContactPreferences?
 
         enum CodingKeys: String, CodingKey {
-            case name, tier, phones, emails
+            case name, tier, phones, emails, preferences
             case externalIDs = "external_ids"
         }
     }
@@ -74,7 +76,8 @@ extension IntakeRoutes {
             let patch = try await request.decodeJSON(CustomerPatch.self)
             let contacts = try validate(patch)
             let customer = try await runtime.transaction { work -> CustomerView in
-                try CustomerArchive.update(id, name: patch.name, tier: patch.tier, contacts: contacts, in: work)
+                try CustomerArchive.update(id, name: patch.name, tier: patch.tier, preferences: patch.preferences,
+                                           contacts: contacts, in: work)
             }
             return try Response.json(customer)
         }
@@ -138,6 +141,7 @@ extension IntakeRoutes {
         if let tier = patch.tier, Submission.Tier(rawValue: tier) == nil {
             errors.append(FieldError(field: "/tier", message: "must be one of standard, vip, key"))
         }
+        errors += patch.preferences?.problems(at: "/preferences") ?? []
         if let name = patch.name, name.count > 200 { errors.append(FieldError(field: "/name", message: "is longer than 200 characters")) }
         var contacts: [String: [String]] = [:]
         if let phones = patch.phones {

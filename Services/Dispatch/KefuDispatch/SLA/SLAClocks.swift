@@ -176,14 +176,17 @@ enum SLAClocks {
             FOR UPDATE OF c, t SKIP LOCKED
             """, [now, limit]).map(Clock.init)
         for clock in due {
-            let ticket = try work.query("SELECT channel, category, priority, agent_id FROM dispatch.tickets WHERE number = $1",
-                                        [clock.number]).first
+            let ticket = try work.query("""
+                SELECT t.channel, t.category, t.priority, t.agent_id, team.supervisor_id
+                FROM dispatch.tickets t LEFT JOIN dispatch.teams team ON team.id = t.team_id WHERE t.number = $1
+                """, [clock.number]).first
             // No status: a warning or a breach does not change where the ticket stands.
             func data() throws -> StatusEventData {
                 StatusEventData(ticketNumber: clock.number, channel: try ticket?.decode("channel"),
                                 category: try ticket?.decode("category"), priority: try ticket?.decode("priority"),
                                 agentID: try ticket?.decode("agent_id"), occurredAt: now, slaTarget: clock.target,
-                                targetSeconds: clock.targetSeconds, elapsedSeconds: clock.elapsed(at: now).rounded())
+                                targetSeconds: clock.targetSeconds, elapsedSeconds: clock.elapsed(at: now).rounded(),
+                                supervisorID: try ticket?.decode("supervisor_id"))
             }
             if !clock.warned, let warnAt = clock.warnAt, warnAt <= now {
                 try work.query("UPDATE dispatch.sla_clocks SET warned_at = $3 WHERE ticket_number = $1 AND target = $2",

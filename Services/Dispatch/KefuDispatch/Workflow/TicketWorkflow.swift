@@ -24,7 +24,7 @@ enum TicketWorkflow {
     @discardableResult
     static func move(_ number: String, by caller: AccessToken, from: [String], to: String, action: String,
                      extra: String = "", _ parameters: [(any PostgresEncodable)?] = [], event: StatusEventType,
-                     at now: Date, in work: UnitOfWork) throws -> PostgresRow {
+                     waitingOn: String? = nil, at now: Date, in work: UnitOfWork) throws -> PostgresRow {
         let row = try held(number, by: caller, in: work)
         let status: String = try row.require("status")
         guard from.contains(status) else {
@@ -34,7 +34,8 @@ enum TicketWorkflow {
         try work.query("UPDATE dispatch.tickets SET status = $2 \(extra) WHERE number = $1", [number, to] + parameters)
         try work.emit(event, subject: number, data: StatusEventData(
             ticketNumber: number, status: to, channel: try row.require("channel"), category: try row.require("category"),
-            priority: try row.require("priority"), agentID: try row.decode("agent_id"), occurredAt: now))
+            priority: try row.require("priority"), agentID: try row.decode("agent_id"), occurredAt: now,
+            waitingOn: waitingOn))
         return row
     }
 
@@ -67,7 +68,7 @@ enum TicketWorkflow {
     static func wait(_ number: String, on reason: String, by caller: AccessToken, in work: UnitOfWork) throws -> DispatchTicket {
         let now = Date()
         try move(number, by: caller, from: ["accepted"], to: "waiting", action: "wait", extra: ", waiting_on = $3", [reason],
-                 event: .ticketWaiting, at: now, in: work)
+                 event: .ticketWaiting, waitingOn: reason, at: now, in: work)
         try SLAClocks.pause(number, .resolution, at: now, in: work)
         return try DispatchTicket.load(number, on: work.connection)!
     }

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Something to tell one recipient, before the channel, language and template are chosen.
+struct Notice: Sendable {
+    /// The message or event that caused it: with the address and channel, the delivery's
+    /// idempotency key.
+    var eventID: String
+    /// The template's event name, e.g. `acknowledgement`.
+    var event: String
+    var ticketNumber: String
+    var ticketChannel: String?
+    var priority: String?
+    /// The ticket's language, used when the recipient has no preference.
+    var language: String?
+    var values: [String: String] = [:]
+    /// Times, shown in the recipient's time zone.
+    var times: [String: Date] = [:]
+    /// A channel the sender insists on.
+    var channel: String?
+}
