@@ -26,15 +26,7 @@ final class EmailTransport: ChannelTransport {
         let acceptance = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<SMTPClient.Acceptance, any Error>) in
             DispatchQueue.global().async { [self] in
                 do {
-                    let client = try idle.withLock { $0.popLast() } ?? SMTPClient(configuration.smtp)
-                    do {
-                        let acceptance = try client.send(from: sender, to: [delivery.recipient], message: message)
-                        idle.withLock { $0.append(client) }
-                        continuation.resume(returning: acceptance)
-                    } catch {
-                        // The connection may be broken: the next attempt opens a new one.
-                        throw error
-                    }
+                    continuation.resume(returning: try send(message, to: delivery.recipient, from: sender))
                 } catch let error as CurlError {
                     continuation.resume(throwing: DeliveryFailure(reason: error.description, permanent: error.code == .refused))
                 } catch {
@@ -43,6 +35,25 @@ final class EmailTransport: ChannelTransport {
             }
         }
         return DeliveryReceipt(answer: acceptance.reply)
+    }
+
+    /// On a pooled connection first. A server that dropped the idle connection shows up as a
+    /// transfer failure before anything was accepted: that one is tried again on a new connection.
+    private func send(_ message: [UInt8], to recipient: String, from sender: String) throws -> SMTPClient.Acceptance {
+        if let pooled = idle.withLock({ $0.popLast() }) {
+            do {
+                let acceptance = try pooled.send(from: sender, to: [recipient], message: message)
+                idle.withLock { $0.append(pooled) }
+                return acceptance
+            } catch {
+                guard error.code == .transfer else { throw error }
+                // A stale connection: on to a fresh one.
+            }
+        }
+        let client = try SMTPClient(configuration.smtp)
+        let acceptance = try client.send(from: sender, to: [recipient], message: message)
+        idle.withLock { $0.append(client) }
+        return acceptance
     }
 
     func shutdown() async {
