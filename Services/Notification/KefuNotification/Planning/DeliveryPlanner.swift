@@ -15,7 +15,8 @@ struct DeliveryPlanner: Sendable {
 
     func record(_ notice: Notice, to recipient: Recipient, at now: Date = Date(), in work: UnitOfWork) throws {
         let preferences = recipient.preferences
-        let preferred = notice.channel.map { [$0] } ?? ([preferences.channel].compactMap { $0 } + Self.defaultOrder)
+        var preferred = notice.channel.map { [$0] } ?? ([preferences.channel].compactMap { $0 } + Self.defaultOrder)
+        preferred = preferred.enumerated().filter { preferred.firstIndex(of: $0.element) == $0.offset }.map(\.element)
         let reachable = preferred.filter { recipient.address(on: $0) != nil }
         guard let channel = reachable.first(where: { !preferences.optOut.contains($0) }),
               let address = recipient.address(on: channel) else {
