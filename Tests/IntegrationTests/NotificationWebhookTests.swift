@@ -43,7 +43,11 @@ struct NotificationWebhookTests {
         let path = "/ok/\(unique("hook"))"
         let id = try await subscribe(path)
         let ticket = try await Kefu.submit(customer: ["phone": NotificationSMSTests.phone()])
-        let request = try #require(try await Outside.waitForRequests(under: path).first)
+        // Events of tickets created just before the subscription may still be on their way to it.
+        func ours() async throws -> [Outside.Request] {
+            try await Outside.requests(under: path).filter { $0.json["subject"] as? String == ticket.number }
+        }
+        let request = try #require(try await eventually { try await ours().first })
         #expect(Self.verify(request, secret: "receiver-secret-0123456789"))
         let tampered = Outside.Request(path: request.path, headers: request.headers, body: request.body + [0x20])
         #expect(!Self.verify(tampered, secret: "receiver-secret-0123456789"))
@@ -57,7 +61,7 @@ struct NotificationWebhookTests {
         // Classification and dispatch go on with the ticket; none of that was subscribed to.
         _ = try await Kefu.delivery(of: ticket.number) { $0["channel"] as? String == "sms" && $0["status"] as? String == "sent" }
         try await Task.sleep(for: .seconds(2))
-        #expect(try await Outside.requests(under: path).count == 1)
+        #expect(try await ours().count == 1)
 
         let listed = try await HTTP.get(webhooks.appending(path: id)).json()
         #expect(listed["secret"] == nil)
@@ -95,10 +99,13 @@ struct NotificationWebhookTests {
         let monitor = try await EventMonitor(bindingKey: "notification.*")
         defer { monitor.close() }
         let ticket = try await Kefu.submit(customer: ["phone": NotificationSMSTests.phone()])
+        let fragments = ["/fail/", "/slow/", "/reject/", "/redirect/", "/flaky/", "closed-"].map { $0 + "" }
         let settled = try #require(try await eventually(timeout: .seconds(60)) { () -> [[String: Any]]? in
-            let hooks = try await Kefu.deliveries(of: ticket.number).filter { $0["channel"] as? String == "webhook" }
-            let done = hooks.filter { ["sent", "failed"].contains($0["status"] as? String) }
-            return done.count == 6 ? hooks : nil
+            let hooks = try await Kefu.deliveries(of: ticket.number).filter {
+                ($0["recipient"] as? String)?.contains(suffix) == true && ["sent", "failed"].contains($0["status"] as? String)
+            }
+            let done = fragments.allSatisfy { fragment in hooks.contains { ($0["recipient"] as? String)?.contains(fragment) == true } }
+            return done ? hooks : nil
         })
         func delivery(_ fragment: String) -> [String: Any] {
             settled.first { ($0["recipient"] as? String)?.contains(fragment) == true } ?? [:]
@@ -120,7 +127,9 @@ struct NotificationWebhookTests {
         #expect((delivery("/redirect/")["last_error"] as? String)?.contains("redirect") == true)
         #expect(try await Outside.requests(under: "/ok/\(suffix)").isEmpty)
         #expect(delivery("/flaky/").status == "sent")
-        #expect(attempts("/flaky/").map { $0["outcome"] as? String } == ["failed", "failed", "sent"])
+        // The sink fails the first two requests to the flaky path, whichever ticket's events they carry.
+        let flaky = attempts("/flaky/").map { $0["outcome"] as? String }
+        #expect(flaky.last == "sent" && flaky.dropLast().allSatisfy { $0 == "failed" } && flaky.count <= 3)
 
         let failedIDs = Set(settled.filter { $0["status"] as? String == "failed" }.compactMap { $0["id"] as? String })
         let events = try await monitor.collect { events in

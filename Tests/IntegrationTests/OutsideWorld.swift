@@ -1,5 +1,6 @@
 import Foundation
 import KefuContracts
+import KefuMail
 import KefuMessaging
 import KefuServiceKit
 
@@ -26,6 +27,17 @@ enum Outside {
             let mails = try mails(containing: marker)
             return mails.count >= count ? mails : nil
         } ?? []
+    }
+
+    /// The first mail to `address` whose decoded subject satisfies `condition`: dispatch may assign
+    /// a test's ticket too, and the customer then gets more than one mail.
+    static func waitForMail(to address: String, timeout: Duration = .seconds(30),
+                            subject condition: @escaping (String) -> Bool) async throws -> [UInt8]? {
+        try await eventually(timeout: timeout) { () -> [UInt8]? in
+            try mails(containing: "X-Kefu-Envelope-To: \(address)").first { raw in
+                (try? MailMessage(parsing: raw).subject).flatMap { $0 }.map(condition) ?? false
+            }
+        }
     }
 
     struct Request {
