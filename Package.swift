@@ -135,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KefuServiceKit", "KefuIntake", "KefuMail", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KefuServiceKit", "KefuIntake", "KefuMail", "KefuCurl", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/IntegrationTests",
             swiftSettings: swiftSettings
         ),

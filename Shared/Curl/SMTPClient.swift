@@ -93,8 +93,12 @@ public final class SMTPClient: @unchecked Sendable {
         do {
             try handle.perform()
         } catch {
+            // A 5xx to the envelope or the message will be the same next time; a refused login
+            // or TLS problem is the operator's to fix and stays what it is.
             let code = handle.responseCode
-            if code >= 500 { throw CurlError(.refused, detail: "\(code): \(error.detail)") }
+            if code >= 500, error.code == .transfer || error.code == .refused {
+                throw CurlError(.refused, detail: "\(code): \(error.detail)")
+            }
             throw error
         }
         let reply = upload.replies.last { $0.hasPrefix("250") } ?? "\(handle.responseCode)"

@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import KefuContracts
 import KefuServiceKit
 import Testing
@@ -67,6 +70,28 @@ struct NotificationWebhookTests {
         #expect(listed["secret"] == nil)
         #expect(listed["event_types"] as? [String] == ["kefu.ticket.created"])
         #expect(try await HTTP.send("DELETE", webhooks.appending(path: id)).status == 204)
+    }
+
+    @Test("a delivery whose worker was killed mid-attempt is attempted again after its lease, once, and sent")
+    func crashMidAttempt() async throws {
+        try await withServicesToMyself {
+            let suffix = unique("crash")
+            let path = "/slowonce/\(suffix)"
+            let id = try await subscribe(path, types: ["kefu.survey.sent"])
+            let subject = "KF-CRASH-\(suffix)"
+            try await Kefu.publishEvent(StatusEvent(service: "survey", type: .surveySent, subject: subject,
+                                                    data: StatusEventData(ticketNumber: subject, surveyID: suffix)))
+            // The first attempt hangs at the target; the worker dies holding it.
+            _ = try await Outside.waitForRequests(under: path)
+            kill(try Stack.pid(of: "notification"), SIGKILL)
+            try await Stack.service("start", "notification")
+            let sent = try #require(try await Kefu.delivery(of: subject, timeout: .seconds(60)) { $0.status == "sent" })
+            #expect(sent["attempts"] as? Int == 2)
+            #expect((sent["attempt_log"] as? [[String: Any]])?.map { $0["attempt"] as? Int } == [2])
+            #expect(try await Outside.requests(under: path).count == 2)
+            #expect(try await Kefu.deliveries(of: subject).count == 1)
+            _ = try await HTTP.send("DELETE", webhooks.appending(path: id))
+        }
     }
 
     @Test("a subscription is refused field by field: URL, event types, secret")

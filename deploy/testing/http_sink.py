@@ -7,6 +7,7 @@ The path chooses the answer:
   /fail/...        500
   /reject/...      400
   /slow/...        answers after 30 s (a timeout for any client with a shorter limit)
+  /slowonce/...    the first request on that path answers after 30 s, the others at once
   /redirect/...    302 to /ok/...
   /flaky/N/...     500 for the first N requests on that path, then 200
 GET /_requests?prefix=/ok/x returns what was recorded under that prefix, oldest first.
@@ -14,6 +15,7 @@ GET /_requests?prefix=/ok/x returns what was recorded under that prefix, oldest 
 import argparse
 import base64
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +28,12 @@ counts = {}
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes: without this, Nagle's algorithm and the client's
+        # delayed ACK hold every answer back by 40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, *args):
         pass
@@ -66,7 +74,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(500, b'{"error":"failing on purpose"}')
         if kind == "reject":
             return self.answer(400, b'{"error":"rejected on purpose"}')
-        if kind == "slow":
+        if kind == "slow" or (kind == "slowonce" and seen == 1):
             time.sleep(30)
         if kind == "redirect":
             return self.answer(302, b"", [("Location", "/ok/" + "/".join(parts[1:]))])

@@ -56,8 +56,9 @@ def main():
         common = dict(authenticator=authenticator, auth_required=True, auth_require_tls=True)
         controllers.append(Controller(handler, hostname="127.0.0.1", port=options.port, tls_context=context,
                                       require_starttls=True, **common))
+        # aiosmtpd counts only STARTTLS as TLS for AUTH; this port is TLS from the first byte.
         controllers.append(Controller(handler, hostname="127.0.0.1", port=options.port + 1, ssl_context=context,
-                                      **common))
+                                      authenticator=authenticator, auth_required=True, auth_require_tls=False))
     else:
         controllers.append(Controller(handler, hostname="127.0.0.1", port=options.port))
     for controller in controllers:

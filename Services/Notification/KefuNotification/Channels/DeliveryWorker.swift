@@ -32,7 +32,8 @@ struct DeliveryWorker: Service {
 
     /// One claim's worth; returns how many were due.
     private func sendDueBatch() async throws -> Int {
-        let lease = configuration.timeout * Double(Self.claimSize) + 30
+        // Long enough for the claim's attempts; a worker that died holding it frees it soon after.
+        let lease = configuration.timeout * Double(Self.claimSize) + 5
         let claimed = try await runtime.transaction { work in
             try DeliveryQueue.claim(channel, limit: Self.claimSize, lease: lease, in: work)
         }
