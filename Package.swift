@@ -115,7 +115,7 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
     ])
-    + service("Survey", executable: "kefu-survey")
+    + service("Survey", executable: "kefu-survey", dependencies: [.product(name: "NIOCore", package: "swift-nio")])
     + [
         .executableTarget(
             name: "kefu-bench",

@@ -97,6 +97,15 @@ public struct StatusEventData: Codable, Sendable, Hashable {
     public var supervisorID: String?
     /// ticket.waiting: `customer` or `parts`.
     public var waitingOn: String?
+    /// ticket.classified: whether the ticket is a complaint. survey.completed: whether the
+    /// answer raised one.
+    public var complaint: Bool?
+    /// ticket.resolved: working time from acceptance to resolution, in seconds, by the team's
+    /// calendar.
+    public var handleSeconds: Double?
+    /// survey.completed: the scores given (no comment: status events carry no customer text).
+    public var csat: Int?
+    public var nps: Int?
 
     enum CodingKeys: String, CodingKey {
         case status, channel, category, priority, reasons
@@ -117,6 +126,8 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         case escalationLevel = "escalation_level"
         case supervisorID = "supervisor_id"
         case waitingOn = "waiting_on"
+        case complaint, csat, nps
+        case handleSeconds = "handle_seconds"
     }
 
     public init(ticketNumber: String? = nil, status: String? = nil, channel: String? = nil, category: String? = nil,
@@ -125,7 +136,8 @@ public struct StatusEventData: Codable, Sendable, Hashable {
                 reasons: [FieldError]? = nil, deliveryChannel: String? = nil, deliveryID: String? = nil,
                 surveyID: String? = nil, relatedTicketNumber: String? = nil, slaTarget: String? = nil,
                 targetSeconds: Double? = nil, elapsedSeconds: Double? = nil, escalationLevel: Int? = nil, supervisorID: String? = nil,
-                waitingOn: String? = nil) {
+                waitingOn: String? = nil, complaint: Bool? = nil, handleSeconds: Double? = nil, csat: Int? = nil,
+                nps: Int? = nil) {
         self.ticketNumber = ticketNumber
         self.status = status
         self.channel = channel
@@ -148,5 +160,9 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         self.escalationLevel = escalationLevel
         self.supervisorID = supervisorID
         self.waitingOn = waitingOn
+        self.complaint = complaint
+        self.handleSeconds = handleSeconds
+        self.csat = csat
+        self.nps = nps
     }
 }

@@ -4,6 +4,8 @@ public import Foundation
 public struct Submission: Codable, Sendable, Hashable {
     public enum Channel: String, Codable, Sendable, CaseIterable {
         case phone, email, web, chat, sms, social, api
+        /// A proactive ticket survey opened for a scheduled revisit or routine inspection.
+        case revisit
     }
 
     public enum Tier: String, Codable, Sendable, CaseIterable {

@@ -317,3 +317,58 @@ public struct NotificationRequested: WorkMessage, Hashable {
         self.channel = channel
     }
 }
+
+/// survey → dispatch: a low score with the customer's words; dispatch reopens the ticket and
+/// escalates it to the team's supervisor.
+public struct SurveyComplaint: WorkMessage, Hashable {
+    public static let messageType = "survey.complaint"
+
+    public var ticketNumber: String
+    public var surveyID: String
+    public var csat: Int?
+    public var nps: Int?
+    public var comment: String?
+    public var answeredAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case csat, nps, comment
+        case ticketNumber = "ticket_number"
+        case surveyID = "survey_id"
+        case answeredAt = "answered_at"
+    }
+
+    public init(ticketNumber: String, surveyID: String, csat: Int?, nps: Int?, comment: String?, answeredAt: Date) {
+        self.ticketNumber = ticketNumber
+        self.surveyID = surveyID
+        self.csat = csat
+        self.nps = nps
+        self.comment = comment
+        self.answeredAt = answeredAt
+    }
+}
+
+/// intake → survey: a customer owns a product delivered on a known date, from a submission or
+/// the archive API; survey schedules its inspections and the customer's revisits from it.
+public struct ProductRegistered: WorkMessage, Hashable {
+    public static let messageType = "product.registered"
+
+    public var customerID: String
+    public var tier: Submission.Tier
+    public var model: String?
+    public var serial: String?
+    public var deliveredOn: String
+
+    enum CodingKeys: String, CodingKey {
+        case tier, model, serial
+        case customerID = "customer_id"
+        case deliveredOn = "delivered_on"
+    }
+
+    public init(customerID: String, tier: Submission.Tier, model: String?, serial: String?, deliveredOn: String) {
+        self.customerID = customerID
+        self.tier = tier
+        self.model = model
+        self.serial = serial
+        self.deliveredOn = deliveredOn
+    }
+}

@@ -25,6 +25,8 @@ public struct ServiceDefinition: Sendable {
     public var backgroundServices: @Sendable (ServiceRuntime) -> [any Service]
     /// The service answers gateways on `reply_to`: replies get a relay of their own.
     public var repliesToGateways = false
+    /// Path prefixes open without a bearer token (see `AuthOptions.publicPathPrefixes`).
+    public var publicPathPrefixes: [String] = []
 
     public init(name: String, defaultHTTPPort: Int, migrations: [Migration], consumers: [Consumer],
                 routes: @escaping @Sendable (Router<KefuRequestContext>, ServiceRuntime) -> Void,

@@ -59,7 +59,9 @@ public enum ServiceRunner {
         }
 
         let router = Router(context: KefuRequestContext.self)
-        router.add(middleware: AuthMiddleware(signer: signer, options: configuration.auth))
+        var authOptions = configuration.auth
+        authOptions.publicPathPrefixes += definition.publicPathPrefixes
+        router.add(middleware: AuthMiddleware(signer: signer, options: authOptions))
         addOperationalRoutes(to: router, runtime: runtime, consumers: consumers)
         definition.routes(router, runtime)
         let application = Application(

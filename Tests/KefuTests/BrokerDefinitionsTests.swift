@@ -48,7 +48,7 @@ struct BrokerDefinitionsTests {
     }
 
     static let services = [IntakeService.definition, ClassificationService.definition, DispatchService.definition,
-                           try! NotificationService.definition(environment: [:]), SurveyService.definition]
+                           try! NotificationService.definition(environment: [:]), try! SurveyService.definition(environment: [:])]
 
     func load() throws -> Definitions {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

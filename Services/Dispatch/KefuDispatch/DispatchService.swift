@@ -6,6 +6,7 @@ public import KefuServiceKit
 public enum DispatchService {
     public static let ticketsQueue = "dispatch.tickets"
     public static let customerEventsQueue = "dispatch.customer-events"
+    public static let complaintsQueue = "dispatch.complaints"
 
     public static let definition = ServiceDefinition(
         name: "dispatch",
@@ -19,8 +20,13 @@ public enum DispatchService {
             .init(queue: Topology.Queue(name: customerEventsQueue, bindings: [
                       .init(exchange: KefuExchange.events, routingKey: StatusEventType.ticketMessageAdded.routingKey),
                       .init(exchange: KefuExchange.events, routingKey: StatusEventType.ticketReopened.routingKey),
+                      .init(exchange: KefuExchange.events, routingKey: StatusEventType.ticketClosed.routingKey),
                   ]),
                   makeHandler: { _ in CustomerEventsHandler() }),
+            .init(queue: Topology.Queue(name: complaintsQueue, bindings: [
+                      .init(exchange: KefuExchange.work, routingKey: SurveyComplaint.messageType),
+                  ]),
+                  makeHandler: { _ in ComplaintHandler() }),
         ],
         routes: { router, runtime in
             OrganisationRoutes.add(to: router, runtime: runtime)

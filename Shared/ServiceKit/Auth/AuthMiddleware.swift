@@ -20,7 +20,7 @@ public struct AuthMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "/health/live" || path == "/health/ready" {
+        if path == "/health/live" || path == "/health/ready" || options.publicPathPrefixes.contains(where: path.hasPrefix) {
             return try await next(request, context)
         }
         if path == "/metrics", options.metricsPublic || Self.isLoopback(context.remoteAddress) {
@@ -69,6 +69,9 @@ public struct AuthOptions: Sendable {
     public var burstSeconds: Double = 2
     /// Serve `/metrics` to anyone, not only loopback callers and admin tokens.
     public var metricsPublic = false
+    /// Path prefixes served without a token, such as survey's pages for customers; those
+    /// routes guard themselves.
+    public var publicPathPrefixes: [String] = []
 
     public init() {}
 }

@@ -48,7 +48,7 @@ enum DecisionStore {
         try work.emit(.ticketClassified, subject: ticket.ticketNumber, data: StatusEventData(
             ticketNumber: ticket.ticketNumber, status: "classified", channel: ticket.channel.rawValue,
             category: decision.category, priority: decision.priority.rawValue, slaClass: decision.slaClass,
-            occurredAt: now))
+            occurredAt: now, complaint: decision.complaint))
     }
 
     static func json(_ value: some Encodable) throws -> String {

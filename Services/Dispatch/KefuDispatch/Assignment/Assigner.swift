@@ -183,10 +183,12 @@ enum Assigner {
 
     private static func record(_ number: String, to agentID: String, explanation: Explanation, at now: Date,
                                in work: UnitOfWork) throws {
-        let acceptTimeout = try work.query("""
-            SELECT t.accept_timeout_seconds FROM dispatch.agents a JOIN dispatch.teams t ON t.id = a.team_id WHERE a.id = $1
-            """, [agentID]).first?.decode("accept_timeout_seconds", as: Int.self)
-            ?? OrganisationStore.settings(on: work.connection).acceptTimeoutSeconds
+        let team = try work.query("""
+            SELECT t.id, t.accept_timeout_seconds FROM dispatch.agents a JOIN dispatch.teams t ON t.id = a.team_id WHERE a.id = $1
+            """, [agentID]).first
+        let teamTimeout: Int? = try team.flatMap { try $0.decode("accept_timeout_seconds") }
+        let teamID: String? = try team.flatMap { try $0.decode("id") }
+        let acceptTimeout = try teamTimeout ?? OrganisationStore.settings(on: work.connection).acceptTimeoutSeconds
         let ticket = try work.query("""
             UPDATE dispatch.tickets SET status = 'assigned', agent_id = $2, assigned_at = $3,
                 accept_due_at = $3::timestamptz + make_interval(secs => $4::float8)
@@ -197,8 +199,8 @@ enum Assigner {
                        [number, agentID, now, String(decoding: try KefuJSON.encode(explanation), as: UTF8.self)])
         try work.emit(.ticketAssigned, subject: number, data: StatusEventData(
             ticketNumber: number, status: "assigned", channel: try ticket.require("channel"),
-            category: try ticket.require("category"), priority: try ticket.require("priority"), agentID: agentID,
-            slaClass: try ticket.require("sla_class"), firstResponseDueAt: try ticket.require("first_response_due_at"),
+            category: try ticket.require("category"), priority: try ticket.require("priority"),
+            teamID: teamID, agentID: agentID, slaClass: try ticket.require("sla_class"), firstResponseDueAt: try ticket.require("first_response_due_at"),
             resolutionDueAt: try ticket.require("resolution_due_at"), occurredAt: now))
     }
 

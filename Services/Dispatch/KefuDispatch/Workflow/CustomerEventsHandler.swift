@@ -5,12 +5,18 @@ import KefuServiceKit
 import KefuStorage
 
 /// What intake hears from customers and dispatch must act on: a reply to a ticket waiting on the
-/// customer resumes it; a follow-up that reopened a resolved ticket puts it back into work.
+/// customer resumes it; a follow-up that reopened a resolved ticket puts it back into work. And
+/// survey's verdict: a satisfied answer or an expired survey closes a resolved ticket.
 struct CustomerEventsHandler: MessageHandler {
     func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
         let event = try delivery.decode(StatusEvent.self)
-        guard event.source.hasSuffix("intake"), let number = event.data.ticketNumber ?? event.subject else { return }
+        guard let number = event.data.ticketNumber ?? event.subject else { return }
         let now = Date()
+        if event.type == StatusEventType.ticketClosed.rawValue {
+            try work.query("UPDATE dispatch.tickets SET status = 'closed' WHERE number = $1 AND status = 'resolved'", [number])
+            return
+        }
+        guard event.source.hasSuffix("intake") else { return }
         switch event.type {
         case StatusEventType.ticketMessageAdded.rawValue:
             guard let row = try work.query("""

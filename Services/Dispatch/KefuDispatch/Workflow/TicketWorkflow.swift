@@ -24,7 +24,8 @@ enum TicketWorkflow {
     @discardableResult
     static func move(_ number: String, by caller: AccessToken, from: [String], to: String, action: String,
                      extra: String = "", _ parameters: [(any PostgresEncodable)?] = [], event: StatusEventType,
-                     waitingOn: String? = nil, at now: Date, in work: UnitOfWork) throws -> PostgresRow {
+                     waitingOn: String? = nil, handleSeconds: Double? = nil, at now: Date,
+                     in work: UnitOfWork) throws -> PostgresRow {
         let row = try held(number, by: caller, in: work)
         let status: String = try row.require("status")
         guard from.contains(status) else {
@@ -35,7 +36,7 @@ enum TicketWorkflow {
         try work.emit(event, subject: number, data: StatusEventData(
             ticketNumber: number, status: to, channel: try row.require("channel"), category: try row.require("category"),
             priority: try row.require("priority"), agentID: try row.decode("agent_id"), occurredAt: now,
-            waitingOn: waitingOn))
+            waitingOn: waitingOn, handleSeconds: handleSeconds))
         return row
     }
 
@@ -87,7 +88,8 @@ enum TicketWorkflow {
         let now = Date()
         let row = try move(number, by: caller, from: ["assigned", "accepted", "waiting"], to: "resolved", action: "resolve",
                            extra: ", resolved_at = $3, resolution_code = $4, resolution_summary = $5, waiting_on = NULL",
-                           [now, code, summary], event: .ticketResolved, at: now, in: work)
+                           [now, code, summary], event: .ticketResolved,
+                           handleSeconds: try handleSeconds(number, until: now, in: work), at: now, in: work)
         let agentID: String = try row.require("agent_id")
         try work.query("UPDATE dispatch.agents SET open_count = greatest(open_count - 1, 0) WHERE id = $1", [agentID])
         try SLAClocks.stop(number, SLAClocks.Target.allCases, at: now, in: work)
@@ -97,6 +99,20 @@ enum TicketWorkflow {
         // The agent has room again.
         try Assigner.drainQueue(in: work)
         return try DispatchTicket.load(number, on: work.connection)!
+    }
+
+    /// Average handle time's part: from acceptance to now in the working time of the ticket's
+    /// team (calendar time when the team has no calendar).
+    static func handleSeconds(_ number: String, until now: Date, in work: UnitOfWork) throws -> Double? {
+        guard let row = try work.query("""
+            SELECT t.accepted_at, team.calendar_id FROM dispatch.tickets t LEFT JOIN dispatch.teams team ON team.id = t.team_id
+            WHERE t.number = $1
+            """, [number]).first, let accepted: Date = try row.decode("accepted_at") else { return nil }
+        guard let calendarID: String = try row.decode("calendar_id"),
+              let calendar = try OrganisationStore.calendars([calendarID], on: work.connection)[calendarID] else {
+            return now.timeIntervalSince(accepted).rounded()
+        }
+        return calendar.businessSeconds(from: accepted, to: now).rounded()
     }
 
     /// Back into work after a resolution: assigned again, with the resolution clock running on

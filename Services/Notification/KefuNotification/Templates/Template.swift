@@ -1,4 +1,5 @@
 import Foundation
+import KefuContracts
 
 /// A message template for one event, channel and language. Placeholders are `{{name}}`; the
 /// value put in is escaped for where it lands: HTML-escaped in the HTML part, made one line in
@@ -52,18 +53,7 @@ struct Template: Codable, Sendable, Hashable {
         case .none:
             return value
         case .html:
-            var escaped = ""
-            for character in value {
-                switch character {
-                case "&": escaped += "&amp;"
-                case "<": escaped += "&lt;"
-                case ">": escaped += "&gt;"
-                case "\"": escaped += "&quot;"
-                case "'": escaped += "&#39;"
-                default: escaped.append(character)
-                }
-            }
-            return escaped
+            return HTML.escape(value)
         case .header:
             // A line break in a value must never start a new header.
             return String(String.UnicodeScalarView(value.unicodeScalars.map {
