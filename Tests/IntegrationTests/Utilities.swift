@@ -57,13 +57,18 @@ enum Stack {
     static func service(_ action: String, _ name: String) async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let arguments = ["/bin/bash", root.appendingPathComponent("deploy/kefu").path, "service", action, name, "test"]
-        let status: Int32 = await withCheckedContinuation { continuation in
+        let status = await run(["/bin/bash", root.appendingPathComponent("deploy/kefu").path, "service", action, name, "test"])
+        guard status == 0 else { throw StackError("deploy/kefu service \(action) \(name) failed (\(status))") }
+    }
+
+    /// Runs a program to its end and answers its wait status.
+    static func run(_ arguments: [String]) async -> Int32 {
+        await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 var pid: pid_t = 0
                 let argv = arguments.map { strdup($0) } + [nil]
                 defer { argv.forEach { free($0) } }
-                guard posix_spawn(&pid, "/bin/bash", nil, nil, argv, environ) == 0 else {
+                guard posix_spawn(&pid, arguments[0], nil, nil, argv, environ) == 0 else {
                     continuation.resume(returning: -1)
                     return
                 }
@@ -72,7 +77,6 @@ enum Stack {
                 continuation.resume(returning: status)
             }
         }
-        guard status == 0 else { throw StackError("deploy/kefu service \(action) \(name) failed (\(status))") }
     }
 
     static func pid(of service: String) throws -> Int32 {

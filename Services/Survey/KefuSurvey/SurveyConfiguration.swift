@@ -37,6 +37,7 @@ struct SurveyConfiguration: Sendable {
         }
         configuration.validity = (try number("KEFU_SURVEY_VALIDITY_DAYS", atLeast: 0.0001) ?? 7) * 24 * 3600
         configuration.pageRate = try number("KEFU_SURVEY_RATE_LIMIT", atLeast: 0.01) ?? configuration.pageRate
+        configuration.pageBurst = max(10, configuration.pageRate * 2)
         configuration.revisitMonthsKey = Int(try number("KEFU_REVISIT_MONTHS_KEY", atLeast: 1) ?? 6)
         configuration.revisitMonthsOther = Int(try number("KEFU_REVISIT_MONTHS_OTHER", atLeast: 1) ?? 12)
         configuration.sweepInterval = try number("KEFU_SURVEY_SWEEP_SECONDS", atLeast: 0.1) ?? 5

@@ -46,7 +46,7 @@ public enum SurveyService {
             routes: { router, runtime in
                 SurveyRoutes.add(to: router, runtime: runtime)
                 SurveyPageRoutes.add(to: router, runtime: runtime, configuration: configuration, limiter: limiter)
-                InboundSMSRoutes.add(to: router, runtime: runtime, configuration: configuration, limiter: limiter)
+                InboundSMSRoutes.add(to: router, runtime: runtime)
                 VisitRoutes.add(to: router, runtime: runtime)
                 KPIRoutes.add(to: router, runtime: runtime, zone: configuration.reportTimeZone)
             },

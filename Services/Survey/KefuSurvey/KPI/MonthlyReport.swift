@@ -40,7 +40,7 @@ struct MonthlyReport: Sendable {
 
     static func load(_ month: String, zone: TimeZone, on connection: PostgresConnection) throws -> MonthlyReport? {
         guard let (from, to) = bounds(month, in: zone) else { return nil }
-        let days = try connection.query("""
+        let counted = try connection.query("""
             SELECT (created_at AT TIME ZONE $3)::date::text AS day, count(*) AS tickets,
                 count(*) FILTER (WHERE csat >= 4) AS satisfied, count(csat) AS answers,
                 count(*) FILTER (WHERE resolution_met) AS met, count(resolution_met) AS due
@@ -49,6 +49,18 @@ struct MonthlyReport: Sendable {
             Day(day: try row.require("day"), tickets: try row.require("tickets"),
                 csat: KPIQuery.Rate(try row.require("satisfied"), of: try row.require("answers")),
                 slaResolution: KPIQuery.Rate(try row.require("met"), of: try row.require("due")))
+        }
+        // Every day of the month, the quiet ones at zero, so the charts keep their time axis.
+        let byDay = Dictionary(counted.map { ($0.day, $0) }) { first, _ in first }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        var days: [Day] = []
+        var day = from
+        while day < to {
+            let parts = calendar.dateComponents([.year, .month, .day], from: day)
+            let text = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+            days.append(byDay[text] ?? Day(day: text, tickets: 0, csat: KPIQuery.Rate(0, of: 0), slaResolution: KPIQuery.Rate(0, of: 0)))
+            day = calendar.date(byAdding: .day, value: 1, to: day)!
         }
         let worst = try connection.query("""
             SELECT ticket_number, category, team_id, priority, overrun_seconds FROM survey.ticket_facts

@@ -5,7 +5,8 @@ import KefuServiceKit
 import KefuStorage
 
 /// The SMS gateway's inbound messages: a digit 1–5 answers the customer's newest open survey
-/// for that phone number. Called by the gateway with an integrator's token.
+/// for that phone number. Called by the gateway with an integrator's token, whose own rate limit
+/// applies (one gateway sends every customer's replies, so a per-address limit would not do).
 enum InboundSMSRoutes {
     struct Inbound: Decodable, Sendable {
         var from: String
@@ -23,11 +24,9 @@ enum InboundSMSRoutes {
         }
     }
 
-    static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, configuration: SurveyConfiguration,
-                    limiter: RateLimiter) {
+    static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime) {
         router.post("/v1/inbound/sms") { request, context -> Response in
             try context.require(.ticketsWrite)
-            if let refusal = SurveyPageRoutes.throttle(context, limiter, configuration) { return refusal }
             let inbound = try await request.decodeJSON(Inbound.self)
             let phone = ContactNormalizer.phone(inbound.from)
             guard phone.filter(\.isNumber).count >= 6 else { throw Problem.invalid([FieldError(field: "/from", message: "must be a phone number")]) }
