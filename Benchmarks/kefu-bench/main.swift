@@ -7,6 +7,8 @@
 //   kefu-bench dispatch AGENTS [TICKETS] dispatch alone: assignment decisions and SLA clocks (1000, 10000)
 //   kefu-bench notification N [M]     deliveries/s per channel (N each), then M tickets' time to the
 //                                     acknowledgement accepted by the SMTP server (200)
+//   kefu-bench kpi N [ROWS]           survey's KPI consumer on N tickets' events (8 each), then the monthly
+//                                     report and /v1/kpis over ROWS tickets' facts (1,000,000)
 //   kefu-bench model [DATASETS]       the learned text model in process, on ../shared/datasets
 //   kefu-bench model-api [clinc150|cluemotion] [DATASETS]
 //                                     a data set through classification's API, on a fresh stack
@@ -31,6 +33,7 @@ case "intake-amqp": try await IntakeBenchmark.amqp(count: count, rate: option, l
 case "intake-http": try await IntakeBenchmark.http(count: count, concurrency: option.map { Int($0) } ?? 16)
 case "dispatch": try await DispatchBenchmark.run(agents: count, tickets: Int(option ?? 10_000), logger: logger)
 case "classification": try await ClassificationBenchmark.run(count: count, rate: option, logger: logger)
+case "kpi": try await KPIBenchmark.run(tickets: count, factRows: Int(option ?? 1_000_000), logger: logger)
 case "notification": try await NotificationBenchmark.run(count: count, latencyTickets: Int(option ?? 200), logger: logger)
 case "model-api":
     try await ModelAPIBenchmark.run(dataset: arguments.first ?? "clinc150",
@@ -38,6 +41,6 @@ case "model-api":
 case "model":
     try ModelBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 default:
-    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp, intake-http, classification, dispatch, notification, model or model-api\n".utf8))
+    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp, intake-http, classification, dispatch, notification, kpi, model or model-api\n".utf8))
     exit(2)
 }

@@ -52,52 +52,45 @@ struct NotificationConfiguration: Sendable {
 
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
         var configuration = Self()
-        func value(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-        func number(_ key: String, atLeast minimum: Double) throws -> Double? {
-            guard let text = value(key) else { return nil }
-            guard let number = Double(text), number >= minimum else {
-                throw ConfigurationError(variable: key, requirement: "must be a number of at least \(minimum)")
-            }
-            return number
-        }
-        if let text = value("KEFU_SMTP_URL") {
+        let reader = EnvironmentReader(environment)
+        if let text = reader.text("KEFU_SMTP_URL") {
             guard let url = URL(string: text), let scheme = url.scheme, ["smtp", "smtps"].contains(scheme), let host = url.host else {
                 throw ConfigurationError(variable: "KEFU_SMTP_URL", requirement: "must be smtp://host:port or smtps://host:port")
             }
             configuration.smtp = SMTPClient.Configuration(host: host, port: url.port ?? (scheme == "smtps" ? 465 : 25),
                                                           security: scheme == "smtps" ? .implicitTLS : .none)
         }
-        if let text = value("KEFU_SMTP_SECURITY") {
+        if let text = reader.text("KEFU_SMTP_SECURITY") {
             guard let security = SMTPClient.Configuration.Security(rawValue: text) else {
                 throw ConfigurationError(variable: "KEFU_SMTP_SECURITY", requirement: "must be none, starttls or tls")
             }
             configuration.smtp.security = security
         }
-        configuration.smtp.username = value("KEFU_SMTP_USER")
-        configuration.smtp.password = value("KEFU_SMTP_PASSWORD")
-        configuration.smtp.options.caFile = value("KEFU_SMTP_CA_FILE")
-        configuration.mailFrom = value("KEFU_MAIL_FROM") ?? configuration.mailFrom
-        configuration.mailFromName = value("KEFU_MAIL_FROM_NAME") ?? configuration.mailFromName
-        configuration.mailDomain = value("KEFU_MAIL_DOMAIN") ?? configuration.mailDomain
-        configuration.sms.gatewayURL = value("KEFU_SMS_GATEWAY_URL")
-        configuration.sms.bodyTemplate = value("KEFU_SMS_BODY_TEMPLATE") ?? configuration.sms.bodyTemplate
-        configuration.sms.contentType = value("KEFU_SMS_CONTENT_TYPE") ?? configuration.sms.contentType
-        configuration.sms.authorization = value("KEFU_SMS_AUTHORIZATION")
-        configuration.sms.sender = value("KEFU_SMS_SENDER") ?? configuration.sms.sender
-        configuration.sms.maxParts = Int(try number("KEFU_SMS_MAX_PARTS", atLeast: 1) ?? 3)
-        configuration.retry.maxAttempts = Int(try number("KEFU_NOTIFY_MAX_ATTEMPTS", atLeast: 1) ?? 6)
-        configuration.retry.baseDelay = try number("KEFU_NOTIFY_BACKOFF_SECONDS", atLeast: 0.1) ?? 30
-        configuration.retry.maxDelay = try number("KEFU_NOTIFY_BACKOFF_MAX_SECONDS", atLeast: 0.1) ?? 3600
-        configuration.timeout = try number("KEFU_NOTIFY_TIMEOUT_SECONDS", atLeast: 0.5) ?? 10
+        configuration.smtp.username = reader.text("KEFU_SMTP_USER")
+        configuration.smtp.password = reader.text("KEFU_SMTP_PASSWORD")
+        configuration.smtp.options.caFile = reader.text("KEFU_SMTP_CA_FILE")
+        configuration.mailFrom = reader.text("KEFU_MAIL_FROM") ?? configuration.mailFrom
+        configuration.mailFromName = reader.text("KEFU_MAIL_FROM_NAME") ?? configuration.mailFromName
+        configuration.mailDomain = reader.text("KEFU_MAIL_DOMAIN") ?? configuration.mailDomain
+        configuration.sms.gatewayURL = reader.text("KEFU_SMS_GATEWAY_URL")
+        configuration.sms.bodyTemplate = reader.text("KEFU_SMS_BODY_TEMPLATE") ?? configuration.sms.bodyTemplate
+        configuration.sms.contentType = reader.text("KEFU_SMS_CONTENT_TYPE") ?? configuration.sms.contentType
+        configuration.sms.authorization = reader.text("KEFU_SMS_AUTHORIZATION")
+        configuration.sms.sender = reader.text("KEFU_SMS_SENDER") ?? configuration.sms.sender
+        configuration.sms.maxParts = Int(try reader.number("KEFU_SMS_MAX_PARTS", atLeast: 1) ?? 3)
+        configuration.retry.maxAttempts = Int(try reader.number("KEFU_NOTIFY_MAX_ATTEMPTS", atLeast: 1) ?? 6)
+        configuration.retry.baseDelay = try reader.number("KEFU_NOTIFY_BACKOFF_SECONDS", atLeast: 0.1) ?? 30
+        configuration.retry.maxDelay = try reader.number("KEFU_NOTIFY_BACKOFF_MAX_SECONDS", atLeast: 0.1) ?? 3600
+        configuration.timeout = try reader.number("KEFU_NOTIFY_TIMEOUT_SECONDS", atLeast: 0.5) ?? 10
         configuration.smtp.options.timeout = .milliseconds(Int(configuration.timeout * 1000))
         configuration.smtp.options.connectTimeout = .milliseconds(Int(min(5, configuration.timeout) * 1000))
         for channel in ["email", "sms", "webhook"] {
-            if let rate = try number("KEFU_NOTIFY_RATE_\(channel.uppercased())", atLeast: 0.1) {
+            if let rate = try reader.number("KEFU_NOTIFY_RATE_\(channel.uppercased())", atLeast: 0.1) {
                 configuration.rates[channel] = rate
             }
         }
-        configuration.concurrency = Int(try number("KEFU_NOTIFY_CONCURRENCY", atLeast: 1) ?? 4)
-        configuration.allowPrivateWebhooks = ["1", "true", "yes"].contains(value("KEFU_WEBHOOK_ALLOW_PRIVATE")?.lowercased() ?? "")
+        configuration.concurrency = Int(try reader.number("KEFU_NOTIFY_CONCURRENCY", atLeast: 1) ?? 4)
+        configuration.allowPrivateWebhooks = reader.flag("KEFU_WEBHOOK_ALLOW_PRIVATE")
         if let text = environment["KEFU_QUIET_HOURS"] {
             let parts = text.split(separator: "-").map(String.init)
             if text.isEmpty {
@@ -108,12 +101,7 @@ struct NotificationConfiguration: Sendable {
                 throw ConfigurationError(variable: "KEFU_QUIET_HOURS", requirement: "must be HH:mm-HH:mm, or empty for none")
             }
         }
-        if let zone = value("KEFU_DEFAULT_TIME_ZONE") {
-            guard TimeZone(identifier: zone) != nil else {
-                throw ConfigurationError(variable: "KEFU_DEFAULT_TIME_ZONE", requirement: "must be an IANA time zone")
-            }
-            configuration.defaultTimeZone = zone
-        }
+        configuration.defaultTimeZone = try reader.timeZone("KEFU_DEFAULT_TIME_ZONE")?.identifier ?? configuration.defaultTimeZone
         return configuration
     }
 }

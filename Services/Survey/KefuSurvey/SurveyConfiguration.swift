@@ -21,32 +21,20 @@ struct SurveyConfiguration: Sendable {
 
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
         var configuration = Self()
-        func value(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-        func number(_ key: String, atLeast minimum: Double) throws -> Double? {
-            guard let text = value(key) else { return nil }
-            guard let number = Double(text), number >= minimum else {
-                throw ConfigurationError(variable: key, requirement: "must be a number of at least \(minimum)")
-            }
-            return number
-        }
-        if let url = value("KEFU_PUBLIC_SURVEY_URL") {
+        let reader = EnvironmentReader(environment)
+        if let url = reader.text("KEFU_PUBLIC_SURVEY_URL") {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
                 throw ConfigurationError(variable: "KEFU_PUBLIC_SURVEY_URL", requirement: "must be an http or https URL")
             }
             configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         }
-        configuration.validity = (try number("KEFU_SURVEY_VALIDITY_DAYS", atLeast: 0.0001) ?? 7) * 24 * 3600
-        configuration.pageRate = try number("KEFU_SURVEY_RATE_LIMIT", atLeast: 0.01) ?? configuration.pageRate
+        configuration.validity = (try reader.number("KEFU_SURVEY_VALIDITY_DAYS", atLeast: 0.0001) ?? 7) * 24 * 3600
+        configuration.pageRate = try reader.number("KEFU_SURVEY_RATE_LIMIT", atLeast: 0.01) ?? configuration.pageRate
         configuration.pageBurst = max(10, configuration.pageRate * 2)
-        configuration.revisitMonthsKey = Int(try number("KEFU_REVISIT_MONTHS_KEY", atLeast: 1) ?? 6)
-        configuration.revisitMonthsOther = Int(try number("KEFU_REVISIT_MONTHS_OTHER", atLeast: 1) ?? 12)
-        configuration.sweepInterval = try number("KEFU_SURVEY_SWEEP_SECONDS", atLeast: 0.1) ?? 5
-        if let zone = value("KEFU_REPORT_TIME_ZONE") {
-            guard let parsed = TimeZone(identifier: zone) else {
-                throw ConfigurationError(variable: "KEFU_REPORT_TIME_ZONE", requirement: "must be an IANA time zone")
-            }
-            configuration.reportTimeZone = parsed
-        }
+        configuration.revisitMonthsKey = Int(try reader.number("KEFU_REVISIT_MONTHS_KEY", atLeast: 1) ?? 6)
+        configuration.revisitMonthsOther = Int(try reader.number("KEFU_REVISIT_MONTHS_OTHER", atLeast: 1) ?? 12)
+        configuration.sweepInterval = try reader.number("KEFU_SURVEY_SWEEP_SECONDS", atLeast: 0.1) ?? 5
+        configuration.reportTimeZone = try reader.timeZone("KEFU_REPORT_TIME_ZONE") ?? configuration.reportTimeZone
         return configuration
     }
 }

@@ -1,0 +1,37 @@
+public import Foundation
+
+/// Reads a service's own settings from its environment; a bad value throws a
+/// `ConfigurationError` naming the variable, so the service stops at start instead of running
+/// with a guess.
+public struct EnvironmentReader: Sendable {
+    let environment: [String: String]
+
+    public init(_ environment: [String: String]) {
+        self.environment = environment
+    }
+
+    /// The value, or nil when unset or empty.
+    public func text(_ key: String) -> String? {
+        environment[key].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public func number(_ key: String, atLeast minimum: Double) throws -> Double? {
+        guard let text = text(key) else { return nil }
+        guard let number = Double(text), number >= minimum else {
+            throw ConfigurationError(variable: key, requirement: "must be a number of at least \(minimum)")
+        }
+        return number
+    }
+
+    public func flag(_ key: String) -> Bool {
+        ["1", "true", "yes"].contains(text(key)?.lowercased() ?? "")
+    }
+
+    public func timeZone(_ key: String) throws -> TimeZone? {
+        guard let text = text(key) else { return nil }
+        guard let zone = TimeZone(identifier: text) else {
+            throw ConfigurationError(variable: key, requirement: "must be an IANA time zone such as Asia/Shanghai")
+        }
+        return zone
+    }
+}
