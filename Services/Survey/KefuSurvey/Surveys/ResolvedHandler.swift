@@ -16,7 +16,7 @@ struct ResolvedHandler: MessageHandler {
         let now = Date()
         let expires = now.addingTimeInterval(configuration.validity)
         let customer = try work.query("SELECT phone, language FROM survey.customers WHERE id = $1", [ticket.customerID]).first
-        let token = Self.token()
+        let token = RandomToken.make()
         let language: String? = try customer?.decode("language")
         let created = try work.query("""
             INSERT INTO survey.surveys (id, ticket_number, customer_id, agent_id, token, status, expires_at, created_at, sent_at,
@@ -44,14 +44,5 @@ struct ResolvedHandler: MessageHandler {
         formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
         formatter.dateFormat = language?.hasPrefix("en") == true ? "d MMMM yyyy" : "yyyy年M月d日"
         return formatter.string(from: date)
-    }
-
-    /// 256 random bits, URL-safe.
-    static func token() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

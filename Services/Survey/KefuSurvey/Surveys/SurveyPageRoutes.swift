@@ -27,7 +27,7 @@ enum SurveyPageRoutes {
             guard let survey else { return html(pages.notFound, status: .notFound) }
             if survey.status == "answered" { return html(pages.alreadyAnswered) }
             if survey.status == "expired" || survey.expires <= Date() { return html(pages.expired, status: .gone) }
-            let csrf = ResolvedHandler.token()
+            let csrf = RandomToken.make()
             var response = html(pages.form(ticketNumber: survey.number, csrf: csrf, action: "/s/\(token)"))
             response.setCookie(Cookie(name: csrfCookie, value: csrf, maxAge: 3600, path: "/s/",
                                       secure: configuration.publicURL.hasPrefix("https"), httpOnly: true, sameSite: .strict))
@@ -51,7 +51,7 @@ enum SurveyPageRoutes {
                 let number = try await runtime.read { try $0.query("SELECT ticket_number FROM survey.surveys WHERE token = $1", [token])
                     .first?.decode("ticket_number") as String? }
                 guard let number else { return html(pages.notFound, status: .notFound) }
-                let errors = Dictionary(problems.map { ($0.field, SurveyPages(language: language).englishOrChinese($0)) }) { first, _ in first }
+                let errors = Dictionary(problems.map { ($0.field, pages.message(for: $0)) }) { first, _ in first }
                 return html(pages.form(ticketNumber: number, csrf: field, action: "/s/\(token)", errors: errors,
                                        csat: form["csat"], nps: form["nps"], comment: form["comment"]), status: .unprocessableContent)
             }
@@ -117,7 +117,7 @@ enum SurveyPageRoutes {
 
 extension SurveyPages {
     /// A field error in the page's language.
-    func englishOrChinese(_ error: FieldError) -> String {
+    func message(for error: FieldError) -> String {
         guard !english else { return error.message }
         switch error.field {
         case "csat": return "请选择1到5分"
