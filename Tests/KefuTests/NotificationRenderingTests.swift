@@ -99,7 +99,7 @@ struct NotificationRenderingTests {
     static let opensslMAC = "fa345d5b654e6667128855e14a4938c54b5b813699e6b72c5c4f501aa493ba92"
 
     @Test("webhook targets on loopback and private networks are refused unless allowed")
-    func addressPolicy() {
+    func addressPolicy() async {
         for address in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
                         "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"] {
             #expect(WebhookAddressPolicy.isPrivate(address), "\(address)")
@@ -107,10 +107,10 @@ struct NotificationRenderingTests {
         for address in ["8.8.8.8", "172.32.0.1", "2001:4860:4860::8888"] {
             #expect(!WebhookAddressPolicy.isPrivate(address), "\(address)")
         }
-        #expect(WebhookAddressPolicy.problem(with: "http://127.0.0.1:9/hook", allowPrivate: false) != nil)
-        #expect(WebhookAddressPolicy.problem(with: "http://localhost/hook", allowPrivate: false) != nil)
-        #expect(WebhookAddressPolicy.problem(with: "http://127.0.0.1:9/hook", allowPrivate: true) == nil)
-        #expect(WebhookAddressPolicy.problem(with: "ftp://example.com/", allowPrivate: true) != nil)
-        #expect(WebhookAddressPolicy.problem(with: "http://user:pw@example.com/", allowPrivate: true) != nil)
+        #expect(await WebhookAddressPolicy.problem(with: "http://127.0.0.1:9/hook", allowPrivate: false) != nil)
+        #expect(await WebhookAddressPolicy.problem(with: "http://localhost/hook", allowPrivate: false) != nil)
+        #expect(await WebhookAddressPolicy.problem(with: "http://127.0.0.1:9/hook", allowPrivate: true) == nil)
+        #expect(await WebhookAddressPolicy.problem(with: "ftp://example.com/", allowPrivate: true) != nil)
+        #expect(await WebhookAddressPolicy.problem(with: "http://user:pw@example.com/", allowPrivate: true) != nil)
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,15 +9,18 @@ import Glibc
 /// cannot make Kefu probe its own network, unless the operator allows it
 /// (`KEFU_WEBHOOK_ALLOW_PRIVATE`).
 enum WebhookAddressPolicy {
-    /// Nil when `url` may be called, else why not.
-    static func problem(with url: String, allowPrivate: Bool) -> String? {
+    /// Nil when `url` may be called, else why not. The name is resolved on a dispatch thread:
+    /// getaddrinfo blocks, and must not hold up the cooperative pool.
+    static func problem(with url: String, allowPrivate: Bool) async -> String? {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
               let host = parsed.host, !host.isEmpty else {
             return "must be an http or https URL"
         }
         if parsed.user != nil || parsed.password != nil { return "must not carry a user name or password" }
         guard !allowPrivate else { return nil }
-        let addresses = resolve(host)
+        let addresses = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: resolve(host)) }
+        }
         if addresses.isEmpty { return "the host does not resolve" }
         if let inside = addresses.first(where: isPrivate) {
             return "resolves to \(inside), a loopback or private address"

@@ -15,7 +15,7 @@ final class WebhookTransport: ChannelTransport {
         guard let target = delivery.webhook else { throw DeliveryFailure(reason: "the subscription was removed", permanent: true) }
         guard let body = delivery.payload else { throw DeliveryFailure(reason: "no payload recorded", permanent: true) }
         // Checked at every attempt: what a name resolves to can change after subscribing.
-        if let problem = WebhookAddressPolicy.problem(with: target.url, allowPrivate: configuration.allowPrivateWebhooks) {
+        if let problem = await WebhookAddressPolicy.problem(with: target.url, allowPrivate: configuration.allowPrivateWebhooks) {
             throw DeliveryFailure(reason: "target refused: \(problem)", permanent: true)
         }
         let headers = [

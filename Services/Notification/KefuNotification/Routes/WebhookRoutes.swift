@@ -57,7 +57,7 @@ enum WebhookRoutes {
         router.post("/v1/webhooks") { request, context -> Response in
             try context.require(.admin)
             let input = try await request.decodeJSON(Input.self)
-            try validate(input, creating: true, allowPrivate: configuration.allowPrivateWebhooks)
+            try await validate(input, creating: true, allowPrivate: configuration.allowPrivateWebhooks)
             let secret = input.secret ?? generatedSecret()
             var view = try await runtime.read { connection in
                 try View(connection.query("""
@@ -90,7 +90,7 @@ enum WebhookRoutes {
             try context.require(.admin)
             let id = try subscriptionID(context)
             let input = try await request.decodeJSON(Input.self)
-            try validate(input, creating: false, allowPrivate: configuration.allowPrivateWebhooks)
+            try await validate(input, creating: false, allowPrivate: configuration.allowPrivateWebhooks)
             guard var view = try await runtime.read({ connection in
                 try connection.query("""
                     UPDATE notification.webhook_subscriptions SET url = coalesce($2, url), secret = coalesce($3, secret),
@@ -115,10 +115,10 @@ enum WebhookRoutes {
         }
     }
 
-    private static func validate(_ input: Input, creating: Bool, allowPrivate: Bool) throws {
+    private static func validate(_ input: Input, creating: Bool, allowPrivate: Bool) async throws {
         var errors: [FieldError] = []
         if let url = input.url {
-            if let problem = WebhookAddressPolicy.problem(with: url, allowPrivate: allowPrivate) {
+            if let problem = await WebhookAddressPolicy.problem(with: url, allowPrivate: allowPrivate) {
                 errors.append(FieldError(field: "/url", message: problem))
             }
         } else if creating {
