@@ -19,7 +19,6 @@ struct PendingDelivery: Sendable {
     let id: UUID
     let ticketNumber: String
     let ticketChannel: String?
-    let purpose: String
     let channel: Channel
     let recipient: String
     let subject: String?

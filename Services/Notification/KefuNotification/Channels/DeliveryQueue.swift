@@ -17,7 +17,7 @@ enum DeliveryQueue {
                 WHERE channel = $1 AND status IN ('pending', 'sending')
                   AND ((status = 'pending' AND next_attempt_at <= now()) OR (status = 'sending' AND lease_until < now()))
                 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-            RETURNING id, ticket_number, ticket_channel, purpose, recipient, subject, body, html, message_id, payload,
+            RETURNING id, ticket_number, ticket_channel, recipient, subject, body, html, message_id, payload,
                       event_type, subscription_id, attempts, attempts_allowed, parts_sent
             """, [channel.rawValue, limit, lease])
         var targets: [UUID: WebhookTarget] = [:]
@@ -33,7 +33,7 @@ enum DeliveryQueue {
         return try rows.map { row in
             PendingDelivery(
                 id: try row.require("id"), ticketNumber: try row.require("ticket_number"),
-                ticketChannel: try row.decode("ticket_channel"), purpose: try row.require("purpose"), channel: channel,
+                ticketChannel: try row.decode("ticket_channel"), channel: channel,
                 recipient: try row.require("recipient"), subject: try row.decode("subject"), body: try row.decode("body"),
                 html: try row.decode("html"), messageID: try row.decode("message_id"),
                 payload: try (row.decode("payload") as Data?).map { Array($0) }, eventType: try row.decode("event_type"),

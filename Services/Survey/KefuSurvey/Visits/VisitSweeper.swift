@@ -52,27 +52,21 @@ struct VisitSweeper: Service {
                 ? (english ? "Scheduled inspection of \(model ?? "the product") delivered on \(try row.require("delivered_on") as String)."
                            : "计划巡检：\(model ?? "设备")，交付日期 \(try row.require("delivered_on") as String)。")
                 : (english ? "Scheduled revisit of the customer (every \(months) months on their cadence)." : "计划客户回访。")
-            var customer: [String: Any] = ["tier": try row.require("tier") as String]
-            if let phone { customer["phone"] = phone }
-            if let email { customer["email"] = email }
-            var submission: [String: Any] = [
-                "submission_id": submissionID, "channel": Submission.Channel.revisit.rawValue, "subject": subject, "body": body,
-                "language": english ? "en" : "zh-CN", "customer": customer,
-                "metadata": ["visit_id": id.uuidString.lowercased(), "visit_kind": kind, "visit_months": months],
-            ]
-            if kind == "inspection" {
-                var product: [String: Any] = ["delivered_on": try row.require("delivered_on") as String]
-                if let model { product["model"] = model }
-                if let serial: String = try row.decode("product_serial") { product["serial"] = serial }
-                submission["product"] = product
-            }
+            let deliveredOn: String = try row.require("delivered_on")
+            let submission = Submission(
+                submissionID: submissionID, channel: .revisit,
+                customer: .init(phone: phone, email: email, tier: Submission.Tier(rawValue: try row.decode("tier") ?? "")),
+                subject: subject, body: body, language: english ? "en" : "zh-CN",
+                product: kind == "inspection"
+                    ? Submission.Product(model: model, serial: try row.decode("product_serial"), deliveredOn: deliveredOn) : nil,
+                metadata: ["visit_id": .string(id.uuidString.lowercased()), "visit_kind": .string(kind),
+                           "visit_months": .number(Double(months))])
             work.publish(OutgoingMessage(exchange: KefuExchange.intake, routingKey: "submit.\(Submission.Channel.revisit.rawValue)",
-                                         body: Array(try JSONSerialization.data(withJSONObject: submission, options: [.sortedKeys])),
-                                         messageID: submissionID, mandatory: true))
+                                         body: try KefuJSON.encode(submission), messageID: submissionID, mandatory: true))
             try work.query("""
                 UPDATE survey.visits SET status = 'submitted', submission_id = $2, submitted_at = now() WHERE id = $1
                 """, [id, submissionID])
-            if kind == "revisit", let delivered = VisitPlan.day(try row.require("delivered_on")) {
+            if kind == "revisit", let delivered = VisitPlan.day(deliveredOn) {
                 let interval = (try row.decode("tier") as String?) == Submission.Tier.key.rawValue
                     ? configuration.revisitMonthsKey : configuration.revisitMonthsOther
                 let next = VisitPlan.nextRevisit(anchor: delivered, every: interval, after: months, today: today)
