@@ -1,5 +1,6 @@
 import Foundation
 import KefuContracts
+import KefuMessaging
 import KefuStorage
 import Testing
 
@@ -77,6 +78,20 @@ struct NotificationSMSTests {
         try await Task.sleep(for: .seconds(2))
         #expect(try await parts().count == 3)
         #expect(try await Kefu.deliveries(of: ticket.number).filter { $0["purpose"] as? String == "reply" }.count == 1)
+    }
+
+    @Test("a request for a template that does not exist, or on an unknown channel, is dead-lettered with the reason")
+    func badRequests() async throws {
+        let ticket = try await Kefu.submit(customer: ["phone": Self.phone()])
+        for (template, channel, reason) in [("birthday", nil, "no customer template named birthday"),
+                                            ("reply", "fax", "channel must be email or sms")] as [(String, String?, String)] {
+            let id = unique("bad-request")
+            try await Kefu.publishWork(NotificationRequested(ticketNumber: ticket.number, customerID: ticket.customerID,
+                                                             template: template, channel: channel), id: id)
+            let letter = try #require(try await Kefu.deadLetter(id, on: "notification.dead-letter"))
+            #expect(letter.headers["x-kefu-reason"]?.stringValue == reason)
+            #expect(letter.headers["x-kefu-queue"]?.stringValue == "notification.customer-messages")
+        }
     }
 
     @Test("the preferred channel is used, an opted-out one never, and with every channel opted out nothing goes")

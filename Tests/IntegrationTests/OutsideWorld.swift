@@ -150,6 +150,20 @@ enum Kefu {
                                                      messageID: event.id, type: event.type)])
     }
 
+    /// The dead letter with `messageID` on `queue`, taken off it; others are put back.
+    static func deadLetter(_ messageID: String, on queue: String, timeout: Duration = .seconds(30)) async throws -> Delivery? {
+        let deadLetters = AMQPConsumer(configuration: try Stack.amqp("admin"), source: .queue(queue), logger: Stack.logger)
+        defer { deadLetters.close() }
+        var found: Delivery?
+        let deadline = ContinuousClock.now + timeout
+        while found == nil, ContinuousClock.now < deadline {
+            guard let batch = await deadLetters.nextBatch(maximum: 100, timeout: .seconds(1)) else { continue }
+            found = batch.first { $0.messageID == messageID }
+            deadLetters.settle(batch.map { ($0, $0.messageID == messageID ? .ack : .requeue) })
+        }
+        return found
+    }
+
     static func deliveries(of ticket: String) async throws -> [[String: Any]] {
         try await HTTP.get(try Stack.url("notification").appending(path: "v1/notifications")
             .appending(queryItems: [URLQueryItem(name: "ticket", value: ticket)])).jsonArray()

@@ -151,17 +151,7 @@ struct PoisonTests {
         try await publisher.publish([OutgoingMessage(exchange: KefuExchange.work, routingKey: TicketCreated.messageType,
                                                      body: Array(#"{"ticket_number": 42}"#.utf8), messageID: poisonID,
                                                      type: TicketCreated.messageType)])
-        let deadLetters = AMQPConsumer(configuration: try Stack.amqp("admin"),
-                                       source: .queue("classification.dead-letter"), logger: Stack.logger)
-        defer { deadLetters.close() }
-        var found: Delivery?
-        let deadline = ContinuousClock.now + .seconds(30)
-        while found == nil, ContinuousClock.now < deadline {
-            guard let batch = await deadLetters.nextBatch(maximum: 100, timeout: .seconds(1)) else { break }
-            found = batch.first { $0.messageID == poisonID }
-            deadLetters.settle(batch.map { ($0, $0.messageID == poisonID ? .ack : .requeue) })
-        }
-        let letter = try #require(found)
+        let letter = try #require(try await Kefu.deadLetter(poisonID, on: "classification.dead-letter"))
         #expect(letter.headers["x-kefu-reason"]?.stringValue?.contains("TicketCreated") == true)
         #expect(letter.headers["x-kefu-queue"]?.stringValue == "classification.tickets")
         #expect(String(decoding: letter.body, as: UTF8.self) == #"{"ticket_number": 42}"#)

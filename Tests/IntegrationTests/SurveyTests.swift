@@ -166,6 +166,8 @@ struct SurveyTests {
         }
         let gateway = try Stack.value("KEFU_INTEGRATOR_TOKEN")
         let inbound = survey.appending(path: "v1/inbound/sms")
+        let noNumber = try await HTTP.send("POST", inbound, json: ["from": "unknown", "text": "5"], token: gateway)
+        #expect(noNumber.status == 422 && String(decoding: noNumber.body, as: UTF8.self).contains("/from"))
         let chatter = try await HTTP.send("POST", inbound, json: ["from": phone, "text": "谢谢"], token: gateway)
         #expect(try chatter.json()["outcome"] as? String == "not_a_score")
         let written = phone.replacingOccurrences(of: "+86", with: "")  // as a handset reports it
