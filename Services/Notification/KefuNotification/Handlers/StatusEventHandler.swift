@@ -34,15 +34,12 @@ struct StatusEventHandler: MessageHandler {
             if let due = data.resolutionDueAt { notice.times["resolution_due"] = due }
             return notice
         }
-        let agentName = try data.agentID.flatMap { try Recipient.staff($0, on: work.connection)?.name }
-
         switch StatusEventType(rawValue: event.type) {
         case .ticketAssigned:
-            if let agentID = data.agentID, let agent = try Recipient.staff(agentID, on: work.connection) {
-                try planner.record(notice("staff_assigned"), to: agent, in: work)
-            }
+            let agent = try data.agentID.flatMap { try Recipient.staff($0, on: work.connection) }
+            if let agent { try planner.record(notice("staff_assigned"), to: agent, in: work) }
             var customerNotice = notice("assigned")
-            customerNotice.values["agent_name"] = agentName ?? (TemplateKey.language(for: copy.language) == "en" ? "our team" : "客服专员")
+            customerNotice.values["agent_name"] = agent?.name ?? (TemplateKey.language(for: copy.language) == "en" ? "our team" : "客服专员")
             try tellCustomer(customerNotice, of: copy, in: work)
         case .ticketWaiting where data.waitingOn == "customer":
             try tellCustomer(notice("waiting"), of: copy, in: work)
