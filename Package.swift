@@ -12,7 +12,12 @@ func service(_ name: String, executable: String, dependencies: [Target.Dependenc
     [
         .target(
             name: "Kefu\(name)",
-            dependencies: [.target(name: "KefuServiceKit"), .product(name: "Hummingbird", package: "hummingbird")] + dependencies,
+            dependencies: [
+                "KefuServiceKit", "KefuContracts", "KefuMessaging", "KefuStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ] + dependencies,
             path: "Services/\(name)/Kefu\(name)",
             swiftSettings: swiftSettings
         ),
@@ -34,6 +39,7 @@ let package = Package(
         .executable(name: "kefu-dispatch", targets: ["kefu-dispatch"]),
         .executable(name: "kefu-notification", targets: ["kefu-notification"]),
         .executable(name: "kefu-survey", targets: ["kefu-survey"]),
+        .executable(name: "kefu-console", targets: ["kefu-console"]),
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
     ],
     dependencies: [
@@ -45,6 +51,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
@@ -56,6 +65,7 @@ let package = Package(
             dependencies: [
                 "CRabbitMQ",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/Messaging",
             swiftSettings: swiftSettings
@@ -86,6 +96,13 @@ let package = Package(
             path: "Shared/Curl",
             swiftSettings: swiftSettings
         ),
+        // End-to-end checks of what a run left behind, for the outage tests and the chaos run.
+        .target(
+            name: "KefuAudit",
+            dependencies: ["KefuStorage"],
+            path: "Shared/Audit",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KefuContracts",
             path: "Shared/Contracts",
@@ -102,12 +119,14 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Shared/ServiceKit",
             swiftSettings: swiftSettings
         ),
     ]
-    + service("Intake", executable: "kefu-intake", dependencies: ["KefuMail"])
+    + service("Intake", executable: "kefu-intake", dependencies: ["KefuMail", .product(name: "Crypto", package: "swift-crypto")])
     + service("Classification", executable: "kefu-classification")
     + service("Dispatch", executable: "kefu-dispatch")
     + service("Notification", executable: "kefu-notification", dependencies: [
@@ -116,11 +135,21 @@ let package = Package(
         .product(name: "NIOHTTP1", package: "swift-nio"),
     ])
     + service("Survey", executable: "kefu-survey", dependencies: [.product(name: "NIOCore", package: "swift-nio")])
+    + service("Console", executable: "kefu-console", dependencies: [
+        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "HTTPTypes", package: "swift-http-types"),
+    ])
     + [
         .executableTarget(
             name: "kefu-bench",
-            dependencies: ["KefuMessaging", "KefuContracts", "KefuServiceKit", "KefuStorage", "KefuClassification",
-                           .product(name: "Logging", package: "swift-log")],
+            dependencies: ["KefuMessaging", "KefuContracts", "KefuServiceKit", "KefuStorage", "KefuClassification", "KefuAudit",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
             path: "Benchmarks/kefu-bench",
             swiftSettings: swiftSettings
         ),
@@ -128,14 +157,20 @@ let package = Package(
             name: "KefuTests",
             dependencies: [
                 "KefuContracts", "KefuMessaging", "KefuStorage", "KefuServiceKit", "KefuMail",
-                "KefuIntake", "KefuClassification", "KefuDispatch", "KefuNotification", "KefuSurvey",
+                "KefuIntake", "KefuClassification", "KefuDispatch", "KefuNotification", "KefuSurvey", "KefuConsole",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/KefuTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KefuServiceKit", "KefuIntake", "KefuMail", "KefuCurl", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KefuServiceKit", "KefuIntake", "KefuMail", "KefuCurl", "KefuAudit", "KefuContracts",
+                           "KefuMessaging", "KefuStorage",
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Tests/IntegrationTests",
             swiftSettings: swiftSettings
         ),

@@ -26,8 +26,10 @@ enum ClassificationBenchmark {
                                        .init(exchange: KefuExchange.events, routingKey: "ticket.classified"),
                                        .init(exchange: KefuExchange.events, routingKey: "ticket.triage_needed"),
                                    ]), prefetch: 1000, logger: logger)
+        monitor.start()
         _ = try await monitor.queueName()
         let publisher = AMQPPublisher(configuration: admin, logger: logger)
+        publisher.start()
         let run = UUID().uuidString.prefix(8).uppercased()
         let prefix = "BENCH-\(run)-"
 

@@ -45,6 +45,7 @@ enum DispatchBenchmark {
         print("dispatch: imported \(agentCount) agents in \(String(format: "%.2f", seconds(clock.now - started))) s")
 
         let publisher = AMQPPublisher(configuration: try AMQPConfiguration(url: setting("KEFU_ADMIN_AMQP_URL")), logger: logger)
+        publisher.start()
         defer { publisher.shutdown() }
         func publish(_ count: Int, prefix: String, category: ((Int) -> String)? = nil) async throws -> Duration {
             let start = clock.now
@@ -82,6 +83,7 @@ enum DispatchBenchmark {
         let monitor = AMQPConsumer(configuration: try AMQPConfiguration(url: setting("KEFU_MONITOR_AMQP_URL")),
                                    source: .exclusive(bindings: [.init(exchange: KefuExchange.events, routingKey: "ticket.sla_breached")]),
                                    prefetch: 1000, logger: logger)
+        monitor.start()
         _ = try await monitor.queueName()
         let clocks = 5000
         started = clock.now

@@ -22,12 +22,15 @@ enum FlowBenchmark {
 
         let integrator = try AMQPConfiguration(url: setting("KEFU_INTEGRATOR_AMQP_URL"))
         let replies = AMQPConsumer(configuration: integrator, source: .exclusive(bindings: []), prefetch: 1000, logger: logger)
+        replies.start()
         let replyQueue = try await replies.queueName()
         let monitor = AMQPConsumer(configuration: try AMQPConfiguration(url: setting("KEFU_MONITOR_AMQP_URL")),
                                    source: .exclusive(bindings: [.init(exchange: KefuExchange.events, routingKey: "ticket.assigned")]),
                                    prefetch: 1000, logger: logger)
+        monitor.start()
         _ = try await monitor.queueName()
         let publisher = AMQPPublisher(configuration: integrator, logger: logger)
+        publisher.start()
 
         let run = UUID().uuidString.prefix(8).lowercased()
         let start = clock.now

@@ -13,8 +13,10 @@ enum IntakeBenchmark {
     static func amqp(count: Int, rate: Double?, logger: Logger) async throws {
         let integrator = try AMQPConfiguration(url: setting("KEFU_INTEGRATOR_AMQP_URL"))
         let replies = AMQPConsumer(configuration: integrator, source: .exclusive(bindings: []), prefetch: 1000, logger: logger)
+        replies.start()
         let replyQueue = try await replies.queueName()
         let publisher = AMQPPublisher(configuration: integrator, logger: logger)
+        publisher.start()
         let run = UUID().uuidString.prefix(8).lowercased()
         let start = clock.now
         let collector = Task { () -> [String: ContinuousClock.Instant] in

@@ -23,6 +23,7 @@ enum KPIBenchmark {
     /// completed, closed), published straight to `survey.events` so that no other service sees them.
     private static func absorb(tickets: Int, run: String, database: PostgresPool, logger: Logger) async throws {
         let publisher = AMQPPublisher(configuration: try AMQPConfiguration(url: setting("KEFU_ADMIN_AMQP_URL")), logger: logger)
+        publisher.start()
         defer { publisher.shutdown() }
         let day = ISO8601DateFormatter().date(from: "2019-01-10T02:00:00Z")!
         let steps: [(StatusEventType, Double, StatusEventData)] = [

@@ -17,6 +17,7 @@ enum NotificationBenchmark {
         let database = PostgresPool(configuration: .init(url: setting("KEFU_ADMIN_DATABASE_URL")))
         defer { database.shutdown() }
         let publisher = AMQPPublisher(configuration: try AMQPConfiguration(url: setting("KEFU_ADMIN_AMQP_URL")), logger: logger)
+        publisher.start()
         defer { publisher.shutdown() }
         let run = "NB\(UUID().uuidString.prefix(6))"
 

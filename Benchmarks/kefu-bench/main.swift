@@ -9,6 +9,9 @@
 //                                     acknowledgement accepted by the SMTP server (200)
 //   kefu-bench kpi N [ROWS]           survey's KPI consumer on N tickets' events (8 each), then the monthly
 //                                     report and /v1/kpis over ROWS tickets' facts (1,000,000)
+//   kefu-bench console AGENTS [TICKETS] the console: AGENTS people signed in with live streams over
+//                                     TICKETS open tickets (50, 10000); page times and event delay
+//   kefu-bench chaos N                the fault campaign on the chaos stack (deploy/kefu chaos N [cluster])
 //   kefu-bench model [DATASETS]       the learned text model in process, on ../shared/datasets
 //   kefu-bench model-api [clinc150|cluemotion] [DATASETS]
 //                                     a data set through classification's API, on a fresh stack
@@ -35,12 +38,15 @@ case "dispatch": try await DispatchBenchmark.run(agents: count, tickets: Int(opt
 case "classification": try await ClassificationBenchmark.run(count: count, rate: option, logger: logger)
 case "kpi": try await KPIBenchmark.run(tickets: count, factRows: Int(option ?? 1_000_000), logger: logger)
 case "notification": try await NotificationBenchmark.run(count: count, latencyTickets: Int(option ?? 200), logger: logger)
+case "console": try await ConsoleBenchmark.run(agents: arguments.first.flatMap(Int.init) ?? 50, tickets: Int(option ?? 10_000),
+                                             logger: logger)
+case "chaos": try await ChaosRun.run(count: count, logger: logger)
 case "model-api":
     try await ModelAPIBenchmark.run(dataset: arguments.first ?? "clinc150",
                                     datasets: URL(fileURLWithPath: arguments.dropFirst().first ?? "../shared/datasets"))
 case "model":
     try ModelBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 default:
-    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp, intake-http, classification, dispatch, notification, kpi, model or model-api\n".utf8))
+    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp, intake-http, classification, dispatch, notification, kpi, console, model or model-api\n".utf8))
     exit(2)
 }

@@ -148,7 +148,10 @@ private struct FieldChecker {
             for (key, value) in nested.sorted(by: { $0.key < $1.key }) {
                 if key.utf8.contains(0) { fail("/metadata/\(escape(key))", "names must not contain NUL characters") }
                 switch value {
-                case .object, .array: fail("/metadata/\(escape(key))", "must be a string, number, boolean or null")
+                case .object where key == "site":
+                    site(value)
+                case .object, .array:
+                    fail("/metadata/\(escape(key))", "must be a string, number, boolean or null (only `site` is an object)")
                 case .string(let text) where text.utf8.contains(0):
                     fail("/metadata/\(escape(key))", "must not contain NUL characters")
                 default: break
@@ -161,6 +164,24 @@ private struct FieldChecker {
                           receivedAt: receivedAt, customer: customer,
                           subject: subject, body: body, language: language, product: product,
                           attachments: attachments, metadata: metadata)
+    }
+
+    /// `metadata.site`: where field work happens, `{"latitude", "longitude"}` in degrees, for the
+    /// nearest field engineer and the on-site clock (docs/http-api.md).
+    private mutating func site(_ value: JSONValue) {
+        guard case .object(let site) = value else { return }
+        for key in site.keys where key != "latitude" && key != "longitude" {
+            fail("/metadata/site/\(escape(key))", "is not a field of a site; a site has latitude and longitude")
+        }
+        for (key, range) in [("latitude", -90.0...90.0), ("longitude", -180.0...180.0)] {
+            guard case .number(let degrees)? = site[key] else {
+                fail("/metadata/site/\(key)", "must be a number of degrees")
+                continue
+            }
+            if !range.contains(degrees) {
+                fail("/metadata/site/\(key)", "must be from \(Int(range.lowerBound)) to \(Int(range.upperBound)) degrees")
+            }
+        }
     }
 
     mutating func customer(_ root: [String: JSONValue]) -> Submission.Customer? {

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// A ticket submission as integrators send it: DESIGN.md's ingress contract, version 1.
+/// A ticket submission as integrators send it: the ingress contract, version 1 (docs/asyncapi.yaml).
 public struct Submission: Codable, Sendable, Hashable {
     public enum Channel: String, Codable, Sendable, CaseIterable {
         case phone, email, web, chat, sms, social, api

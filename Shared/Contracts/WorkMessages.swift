@@ -162,6 +162,8 @@ public struct TicketClassified: WorkMessage, Hashable {
     public var classifiedAt: Date
 
     public enum TriageOutcome: String, Codable, Sendable, Hashable {
+        /// Sent on at once with the best guess, to the triage team, while it waits for a person.
+        case pending
         case decided
         case timedOut = "timed_out"
     }
@@ -258,6 +260,80 @@ public struct TicketRecategorised: WorkMessage, Hashable {
         self.agentID = agentID
         self.reason = reason
         self.recategorisedAt = recategorisedAt
+    }
+}
+
+/// dispatch → notification: a new ticket's service targets, once dispatch has started its clocks,
+/// with the language classification decided. The customer's acknowledgement waits for it, so
+/// that it promises the ticket's own first-response time in the right language.
+public struct TicketScheduled: WorkMessage, Hashable {
+    public static let messageType = "ticket.scheduled"
+
+    public var ticketNumber: String
+    public var language: String
+    public var priority: Priority
+    public var complaint: Bool
+    public var firstResponseDueAt: Date
+    public var resolutionDueAt: Date
+    public var scheduledAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case language, priority, complaint
+        case ticketNumber = "ticket_number"
+        case firstResponseDueAt = "first_response_due_at"
+        case resolutionDueAt = "resolution_due_at"
+        case scheduledAt = "scheduled_at"
+    }
+
+    public init(ticketNumber: String, language: String, priority: Priority, complaint: Bool, firstResponseDueAt: Date,
+                resolutionDueAt: Date, scheduledAt: Date) {
+        self.ticketNumber = ticketNumber
+        self.language = language
+        self.priority = priority
+        self.complaint = complaint
+        self.firstResponseDueAt = firstResponseDueAt
+        self.resolutionDueAt = resolutionDueAt
+        self.scheduledAt = scheduledAt
+    }
+}
+
+/// classification → dispatch: how triage ended for a ticket dispatch already holds. A person's
+/// decision may change the category, the priority, the SLA class and the team, and dispatch
+/// re-routes the ticket if nobody has accepted it yet; a timeout changes only the flag.
+public struct TicketTriaged: WorkMessage, Hashable {
+    public static let messageType = "ticket.triaged"
+
+    public var ticketNumber: String
+    public var outcome: TicketClassified.TriageOutcome
+    public var category: String
+    public var priority: Priority
+    public var slaClass: String
+    public var complaint: Bool
+    /// The team the person chose, if any; otherwise dispatch keeps the ticket where it is.
+    public var teamID: String?
+    public var decidedBy: String?
+    public var triagedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case outcome, category, priority, complaint
+        case ticketNumber = "ticket_number"
+        case slaClass = "sla_class"
+        case teamID = "team_id"
+        case decidedBy = "decided_by"
+        case triagedAt = "triaged_at"
+    }
+
+    public init(ticketNumber: String, outcome: TicketClassified.TriageOutcome, category: String, priority: Priority,
+                slaClass: String, complaint: Bool, teamID: String?, decidedBy: String?, triagedAt: Date) {
+        self.ticketNumber = ticketNumber
+        self.outcome = outcome
+        self.category = category
+        self.priority = priority
+        self.slaClass = slaClass
+        self.complaint = complaint
+        self.teamID = teamID
+        self.decidedBy = decidedBy
+        self.triagedAt = triagedAt
     }
 }
 

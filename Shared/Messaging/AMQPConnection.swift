@@ -3,49 +3,65 @@ import Foundation
 import Glibc
 
 /// One rabbitmq-c connection with one channel. Not thread-safe by design: the library requires
-/// that a connection is used by one thread only, so each instance belongs to one `Thread`
-/// (see `AMQPPublisher` and `AMQPConsumer`) and never leaves it.
+/// that a connection is used by one thread only, so each instance belongs to one
+/// `ConnectionThread` and never leaves it.
+///
+/// The C state is owned by this object from the moment `init` returns, and only then: every
+/// failure inside `init` destroys the state itself before any stored property is set, so Swift
+/// never runs `deinit` for a half-made connection (a double `amqp_destroy_connection` used to
+/// crash every service while the broker was down; see docs/architecture.md).
 final class AMQPConnection {
     private let state: amqp_connection_state_t
     let channel: amqp_channel_t = 1
-    private var isOpen = false
+    /// Which connection a delivery came on; see `AMQPLink`.
+    let link: AMQPLink
+    let endpoint: AMQPConfiguration.Endpoint
+    private var isOpen = true
 
-    init(configuration: AMQPConfiguration) throws {
+    init(configuration: AMQPConfiguration, endpoint: AMQPConfiguration.Endpoint) throws {
         guard let state = amqp_new_connection() else {
             throw AMQPError(code: .library, operation: "new connection")
         }
-        self.state = state
-        guard let socket = amqp_tcp_socket_new(state) else {
+        do {
+            try Self.open(state, configuration: configuration, endpoint: endpoint)
+        } catch {
             amqp_destroy_connection(state)
+            throw error
+        }
+        self.state = state
+        self.endpoint = endpoint
+        self.link = AMQPLink(endpoint: endpoint)
+    }
+
+    /// Socket, login and channel, on a state this function does not own.
+    private static func open(_ state: amqp_connection_state_t, configuration: AMQPConfiguration,
+                             endpoint: AMQPConfiguration.Endpoint) throws {
+        guard let socket = amqp_tcp_socket_new(state) else {
             throw AMQPError(code: .library, operation: "tcp socket")
         }
-        var timeout = Self.timeval(milliseconds: configuration.options.connectTimeoutSeconds * 1000)
-        let opened = amqp_socket_open_noblock(socket, configuration.host, Int32(configuration.port), &timeout)
+        var timeout = timeval(configuration.options.connectTimeout)
+        let opened = amqp_socket_open_noblock(socket, endpoint.host, Int32(endpoint.port), &timeout)
         guard opened == AMQP_STATUS_OK.rawValue else {
-            amqp_destroy_connection(state)
-            throw AMQPError(code: .connectionFailed, operation: "socket open", detail: Self.statusText(opened))
+            throw AMQPError(code: .connectionFailed, operation: "socket open", detail: "\(endpoint): \(statusText(opened))")
         }
-        let login = kefu_amqp_login_plain(state, configuration.virtualHost, 0, 131_072,
-                                          Int32(configuration.options.heartbeatSeconds),
+        var rpcTimeout = timeval(configuration.options.rpcTimeout)
+        amqp_set_rpc_timeout(state, &rpcTimeout)
+        amqp_set_handshake_timeout(state, &rpcTimeout)
+
+        // Asking for `connection.blocked` makes the broker say when an alarm stops publishing,
+        // so a stalled publisher can report why instead of timing out (docs/architecture.md).
+        let arena = Arena()
+        var properties = arena.clientProperties(name: configuration.options.connectionName)
+        let heartbeat = Int32(configuration.options.heartbeat.components.seconds)
+        let login = kefu_amqp_login_plain(state, configuration.virtualHost, 0, 131_072, heartbeat, &properties,
                                           configuration.user, configuration.password)
-        do {
-            try Self.check(login, operation: "login", failure: .loginFailed)
-        } catch {
-            amqp_destroy_connection(state)
-            throw error
-        }
-        isOpen = true
-        amqp_channel_open(state, channel)
-        do {
-            try check("channel.open")
-        } catch {
-            abandon()
-            throw error
-        }
+        try check(login, operation: "login", failure: .loginFailed)
+        amqp_channel_open(state, 1)
+        try check(amqp_get_rpc_reply(state), operation: "channel.open")
     }
 
     /// Forgets a connection that failed: its peer may be gone, so closing it politely would
-    /// block on a reply that never comes. `deinit` then only frees it and closes the socket.
+    /// wait for a reply that never comes. `deinit` then only frees it and closes the socket.
     func abandon() {
         isOpen = false
     }
@@ -56,6 +72,16 @@ final class AMQPConnection {
             amqp_connection_close(state, Int32(AMQP_REPLY_SUCCESS))
         }
         amqp_destroy_connection(state)
+    }
+
+    // MARK: Waiting
+
+    /// The socket, for `poll`.
+    var socketDescriptor: Int32 { amqp_get_sockfd(state) }
+
+    /// Frames or bytes the library has read but not handed out yet: `poll` would not see them.
+    var hasBufferedInput: Bool {
+        amqp_frames_enqueued(state) != 0 || amqp_data_in_buffer(state) != 0
     }
 
     // MARK: Topology
@@ -141,16 +167,20 @@ final class AMQPConnection {
         }
     }
 
-    enum ConfirmFrame {
+    /// What a publisher hears back from the broker.
+    enum PublisherFrame {
         case ack(tag: UInt64, multiple: Bool)
         case nack(tag: UInt64, multiple: Bool)
         case returned(messageID: String?)
+        /// A resource alarm: the broker stops reading what this connection publishes.
+        case blocked(reason: String)
+        case unblocked
         case other
     }
 
-    /// Reads one frame for the publisher; `nil` on timeout.
-    func nextConfirmFrame(timeoutMilliseconds: Int) throws -> ConfirmFrame? {
-        guard let frame = try waitFrame(timeoutMilliseconds: timeoutMilliseconds) else { return nil }
+    /// Reads one frame for the publisher; `nil` when none arrives within `timeout`.
+    func nextPublisherFrame(timeout: Duration) throws -> PublisherFrame? {
+        guard let frame = try waitFrame(timeout: timeout) else { return nil }
         guard frame.frame_type == UInt8(AMQP_FRAME_METHOD) else { return .other }
         switch frame.payload.method.id {
         case kefu_method_basic_ack:
@@ -168,17 +198,13 @@ final class AMQPConnection {
             let properties = message.properties
             let hasID = properties._flags & UInt32(AMQP_BASIC_MESSAGE_ID_FLAG) != 0
             return .returned(messageID: hasID ? Self.string(properties.message_id) : nil)
+        case kefu_method_connection_blocked:
+            return .blocked(reason: Self.string(kefu_as_connection_blocked(frame.payload.method.decoded).pointee.reason))
+        case kefu_method_connection_unblocked:
+            return .unblocked
         default:
             try throwIfClose(frame.payload.method)
             return .other
-        }
-    }
-
-    /// Gives the library a chance to send and check heartbeats while nothing else is happening,
-    /// and notices a close the server sent meanwhile.
-    func serviceHeartbeats() throws {
-        if let frame = try waitFrame(timeoutMilliseconds: 0), frame.frame_type == UInt8(AMQP_FRAME_METHOD) {
-            try throwIfClose(frame.payload.method)
         }
     }
 
@@ -192,22 +218,22 @@ final class AMQPConnection {
         try check("basic.consume")
     }
 
-    /// Waits up to `timeoutMilliseconds` for a delivery; `nil` on timeout or a frame that is
-    /// not a delivery. A close from the server throws.
-    func nextDelivery(timeoutMilliseconds: Int, generation: Int) throws -> Delivery? {
+    /// Waits up to `timeout` for a delivery; `nil` on timeout or a frame that is not a delivery.
+    /// A close or a cancel from the server throws. The delivery carries this connection's link.
+    func nextDelivery(timeout: Duration) throws -> Delivery? {
         amqp_maybe_release_buffers(state)
         var envelope = amqp_envelope_t()
-        var timeout = Self.timeval(milliseconds: timeoutMilliseconds)
-        let reply = amqp_consume_message(state, &envelope, &timeout, 0)
+        var wait = Self.timeval(timeout)
+        let reply = amqp_consume_message(state, &envelope, &wait, 0)
         if reply.reply_type == AMQP_RESPONSE_NORMAL {
             defer { amqp_destroy_envelope(&envelope) }
-            return Self.delivery(from: envelope, generation: generation)
+            return delivery(from: envelope)
         }
         if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION {
             if reply.library_error == AMQP_STATUS_TIMEOUT.rawValue { return nil }
             if reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue {
-                // Something other than a delivery arrived: a close, a cancel, an ack for another use.
-                if let frame = try waitFrame(timeoutMilliseconds: 0), frame.frame_type == UInt8(AMQP_FRAME_METHOD) {
+                // Something other than a delivery arrived: a close, a cancel, an alarm notice.
+                if let frame = try waitFrame(timeout: .zero), frame.frame_type == UInt8(AMQP_FRAME_METHOD) {
                     if frame.payload.method.id == kefu_method_basic_cancel {
                         throw AMQPError(code: .closedByServer, operation: "basic.cancel", detail: "consumer cancelled by server")
                     }
@@ -236,10 +262,10 @@ final class AMQPConnection {
 
     // MARK: Frames and errors
 
-    private func waitFrame(timeoutMilliseconds: Int) throws -> amqp_frame_t? {
+    private func waitFrame(timeout: Duration) throws -> amqp_frame_t? {
         var frame = amqp_frame_t()
-        var timeout = Self.timeval(milliseconds: timeoutMilliseconds)
-        let status = amqp_simple_wait_frame_noblock(state, &frame, &timeout)
+        var wait = Self.timeval(timeout)
+        let status = amqp_simple_wait_frame_noblock(state, &frame, &wait)
         if status == AMQP_STATUS_TIMEOUT.rawValue { return nil }
         guard status == AMQP_STATUS_OK.rawValue else {
             throw AMQPError(code: .library, operation: "wait frame", detail: Self.statusText(status))
@@ -287,18 +313,18 @@ final class AMQPConnection {
         }
     }
 
-    private static func delivery(from envelope: amqp_envelope_t, generation: Int) -> Delivery {
+    private func delivery(from envelope: amqp_envelope_t) -> Delivery {
         let properties = envelope.message.properties
         func optional(_ flag: Int32, _ bytes: amqp_bytes_t) -> String? {
-            properties._flags & UInt32(flag) != 0 ? string(bytes) : nil
+            properties._flags & UInt32(flag) != 0 ? Self.string(bytes) : nil
         }
         let body = envelope.message.body
         let bodyBytes = body.len > 0 ? Array(UnsafeRawBufferPointer(start: body.bytes, count: body.len)) : []
         return Delivery(
             deliveryTag: envelope.delivery_tag,
-            generation: generation,
-            exchange: string(envelope.exchange),
-            routingKey: string(envelope.routing_key),
+            link: link,
+            exchange: Self.string(envelope.exchange),
+            routingKey: Self.string(envelope.routing_key),
             redelivered: envelope.redelivered != 0,
             body: bodyBytes,
             contentType: optional(AMQP_BASIC_CONTENT_TYPE_FLAG, properties.content_type),
@@ -320,10 +346,20 @@ final class AMQPConnection {
         String(cString: amqp_error_string2(status))
     }
 
-    private static func timeval(milliseconds: Int) -> Glibc.timeval {
+    static func timeval(_ duration: Duration) -> Glibc.timeval {
+        let (seconds, attoseconds) = duration.components
         var value = Glibc.timeval()
-        value.tv_sec = milliseconds / 1000
-        value.tv_usec = (milliseconds % 1000) * 1000
+        value.tv_sec = Int(max(0, seconds))
+        value.tv_usec = seconds < 0 ? 0 : Int(attoseconds / 1_000_000_000_000)
         return value
     }
+}
+
+/// The identity of one broker connection. A delivery carries the link it came on, and its
+/// acknowledgement is sent only if that same link is still the open one: a delivery tag means
+/// nothing on any other connection, so a stale ack is refused by construction.
+public final class AMQPLink: Sendable, CustomStringConvertible {
+    public let endpoint: AMQPConfiguration.Endpoint
+    init(endpoint: AMQPConfiguration.Endpoint) { self.endpoint = endpoint }
+    public var description: String { "AMQPLink(\(endpoint))" }
 }

@@ -22,10 +22,7 @@ final class Arena {
     }
 
     func table(_ fields: [String: AMQPFieldValue]) -> amqp_table_t {
-        guard !fields.isEmpty else { return amqp_empty_table }
-        let entries = UnsafeMutablePointer<amqp_table_entry_t>.allocate(capacity: fields.count)
-        allocations.append(UnsafeMutableRawPointer(entries))
-        for (index, (key, value)) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+        table(fields.sorted(by: { $0.key < $1.key }).map { key, value in
             var field = amqp_field_value_t()
             switch value {
             case .string(let text):
@@ -38,9 +35,34 @@ final class Arena {
                 field.kind = UInt8(AMQP_FIELD_KIND_BOOLEAN.rawValue)
                 field.value.boolean = flag ? 1 : 0
             }
-            entries[index] = amqp_table_entry_t(key: bytes(key), value: field)
+            return (key, field)
+        })
+    }
+
+    private func table(_ entries: [(String, amqp_field_value_t)]) -> amqp_table_t {
+        guard !entries.isEmpty else { return amqp_empty_table }
+        let memory = UnsafeMutablePointer<amqp_table_entry_t>.allocate(capacity: entries.count)
+        allocations.append(UnsafeMutableRawPointer(memory))
+        for (index, (key, value)) in entries.enumerated() {
+            memory[index] = amqp_table_entry_t(key: bytes(key), value: value)
         }
-        return amqp_table_t(num_entries: Int32(fields.count), entries: entries)
+        return amqp_table_t(num_entries: Int32(entries.count), entries: memory)
+    }
+
+    /// The client properties sent at login: the connection's name, for the management UI, and
+    /// the capabilities the library does not ask for itself. rabbitmq-c merges them with its own.
+    func clientProperties(name: String?) -> amqp_table_t {
+        var capabilities = amqp_field_value_t()
+        capabilities.kind = UInt8(AMQP_FIELD_KIND_TABLE.rawValue)
+        capabilities.value.table = table(["connection.blocked": .bool(true), "consumer_cancel_notify": .bool(true)])
+        var entries = [("capabilities", capabilities)]
+        if let name {
+            var field = amqp_field_value_t()
+            field.kind = UInt8(AMQP_FIELD_KIND_UTF8.rawValue)
+            field.value.bytes = bytes(name)
+            entries.append(("connection_name", field))
+        }
+        return table(entries)
     }
 
     /// Reads the string, integer and boolean entries of a received table; others are skipped.

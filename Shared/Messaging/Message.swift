@@ -50,8 +50,9 @@ public struct OutgoingMessage: Sendable {
 /// A delivered message, copied out of the library's buffers so it can leave the connection thread.
 public struct Delivery: Sendable {
     public let deliveryTag: UInt64
-    /// Which connection it came on; a settlement for an older connection is meaningless and dropped.
-    let generation: Int
+    /// The connection it came on; its settlement is sent there or nowhere. Nil for a delivery
+    /// made up in a test, which has nothing to settle.
+    public let link: AMQPLink?
     public let exchange: String
     public let routingKey: String
     public let redelivered: Bool
@@ -66,12 +67,12 @@ public struct Delivery: Sendable {
     public let userID: String?
     public let headers: [String: AMQPFieldValue]
 
-    public init(deliveryTag: UInt64, generation: Int = 0, exchange: String, routingKey: String,
+    public init(deliveryTag: UInt64, link: AMQPLink? = nil, exchange: String, routingKey: String,
                 redelivered: Bool = false, body: [UInt8], contentType: String? = nil, messageID: String? = nil,
                 correlationID: String? = nil, replyTo: String? = nil, type: String? = nil, userID: String? = nil,
                 headers: [String: AMQPFieldValue] = [:]) {
         self.deliveryTag = deliveryTag
-        self.generation = generation
+        self.link = link
         self.exchange = exchange
         self.routingKey = routingKey
         self.redelivered = redelivered

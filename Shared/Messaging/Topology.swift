@@ -68,7 +68,7 @@ public struct Topology: Sendable {
     }
 }
 
-/// The four exchanges of DESIGN.md.
+/// The four exchanges (docs/architecture.md).
 public enum KefuExchange {
     public static let intake = "kefu.intake"
     public static let work = "kefu.work"

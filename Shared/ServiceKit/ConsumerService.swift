@@ -9,7 +9,7 @@ public import ServiceLifecycle
 ///
 /// Each delivery gets a savepoint, so one bad message does not undo its neighbours. Its message
 /// id goes into the inbox in the same transaction as its effects, and every delivery of the batch
-/// is acknowledged only after COMMIT (DESIGN.md, rules 2 and 3). A delivery whose handler fails
+/// is acknowledged only after COMMIT (docs/architecture.md, rules 2 and 3). A delivery whose handler fails
 /// for good is dead-lettered through the outbox, with its reason, in that same transaction.
 public final class ConsumerService: Service, Sendable {
     public let queue: String
@@ -43,16 +43,20 @@ public final class ConsumerService: Service, Sendable {
     }
 
     public var isConnected: Bool { consumer.isConnected }
+    public var brokerStatus: AMQPLinkStatus { consumer.status }
 
+    /// The consumer's connection runs beside the batches, as a child task. Graceful shutdown
+    /// reaches both: the batches end after the one in hand, whose settlements `close()` sends
+    /// before the connection closes. Cancellation abandons the batch in hand, which the broker
+    /// delivers again.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while let batch = await consumer.nextBatch(maximum: batchSize) {
-                await process(batch)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await self.consumer.run() }
+            defer { consumer.close() }
+            for await batch in consumer.batches(maximum: batchSize) {
+                try await process(batch)
             }
-        } onGracefulShutdown: {
-            self.consumer.stop()
         }
-        consumer.close()
     }
 
     private enum Outcome: Sendable {
@@ -68,7 +72,7 @@ public final class ConsumerService: Service, Sendable {
     /// While the database is unreachable the batch is retried with backoff and stays
     /// unacknowledged. A batch that keeps failing for another reason is split, and a single
     /// delivery that still fails is rejected, which the broker dead-letters.
-    func process(_ batch: [Delivery]) async {
+    func process(_ batch: [Delivery]) async throws {
         var backoff: Duration = .milliseconds(100)
         var isolated = false
         var permanentFailures = 0
@@ -115,8 +119,10 @@ public final class ConsumerService: Service, Sendable {
             } catch let error as PostgresError where error.isTransient {
                 logger.warning("batch failed; retrying", metadata: ["queue": "\(queue)", "error": "\(error)",
                                                                     "retry_in": "\(backoff)"])
-                try? await Task.sleep(for: backoff)
+                try await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 if !isolated {
                     isolated = true
@@ -129,7 +135,7 @@ public final class ConsumerService: Service, Sendable {
                                  metadata: ["queue": "\(queue)", "error": "\(error)"])
                     consumer.settle([(batch[0], .reject)])
                 } else {
-                    for delivery in batch { await process([delivery]) }
+                    for delivery in batch { try await process([delivery]) }
                 }
                 return
             }

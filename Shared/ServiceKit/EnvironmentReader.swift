@@ -23,6 +23,24 @@ public struct EnvironmentReader: Sendable {
         return number
     }
 
+    public func integer(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = text(key) else { return nil }
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigurationError(variable: key, requirement: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// true/false, yes/no or 1/0; nil when unset.
+    public func boolean(_ key: String) throws -> Bool? {
+        guard let text = text(key)?.lowercased() else { return nil }
+        switch text {
+        case "1", "true", "yes": return true
+        case "0", "false", "no": return false
+        default: throw ConfigurationError(variable: key, requirement: "must be true or false")
+        }
+    }
+
     public func flag(_ key: String) -> Bool {
         ["1", "true", "yes"].contains(text(key)?.lowercased() ?? "")
     }

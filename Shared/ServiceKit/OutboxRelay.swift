@@ -8,10 +8,12 @@ public import ServiceLifecycle
 
 /// Publishes what services committed to their outbox.
 ///
-/// Rows are claimed with `FOR UPDATE SKIP LOCKED` inside a transaction that stays open while the
-/// batch is published and confirmed, then marked sent in the same transaction. Several replicas
-/// can therefore relay one outbox without publishing a row twice; a crash after the publish and
-/// before the commit publishes it again, which consumers absorb by message id.
+/// Rows are claimed with a lease: one statement moves their `next_attempt_at` a lease ahead
+/// (`FOR UPDATE SKIP LOCKED`, so replicas never claim the same row) and commits. The batch is
+/// then published and confirmed with no database connection held and no row locked, and marked
+/// sent by a second statement. A slow or blocked broker therefore never starves the pool that
+/// the rest of the service needs (docs/architecture.md). A crash after the publish and before the
+/// mark publishes the rows again once the lease runs out, which consumers absorb by message id.
 public final class OutboxRelay: Service, Sendable {
     /// Which rows a relay publishes. Replies to gateways go to classic reply queues and confirm
     /// at once; in a lane of their own they never wait behind a batch of quorum-queue confirms.
@@ -32,6 +34,8 @@ public final class OutboxRelay: Service, Sendable {
         public var batchSize = 500
         /// How long to sleep when the outbox is empty and nobody rings.
         public var idlePoll: Duration = .milliseconds(250)
+        /// How long a claimed batch is this relay's alone; longer than the broker's confirm timeout.
+        public var lease: Duration = .seconds(15)
         /// Published rows and inbox ids older than this are deleted.
         public var retention: Duration = .seconds(24 * 3600)
         public init() {}
@@ -54,11 +58,14 @@ public final class OutboxRelay: Service, Sendable {
         self.published = Counter(label: "kefu_outbox_published_total", dimensions: [("schema", schema)])
     }
 
+    /// Relays until shutdown. On graceful shutdown the relay goes after the consumers and the
+    /// HTTP server (see ServiceRunner), so it flushes what they committed, then returns; with the
+    /// broker or the database gone it returns at once, and what is left waits in the outbox.
     public func run() async throws {
         var backoff: Duration = .milliseconds(100)
         var lastCleanup = ContinuousClock.now
-        var draining = false
         while true {
+            let draining = Task.isShuttingDownGracefully
             do {
                 let count = try await relayBatch()
                 backoff = .milliseconds(100)
@@ -68,78 +75,76 @@ public final class OutboxRelay: Service, Sendable {
                     try await cleanup()
                     lastCleanup = .now
                 }
+            } catch is CancellationError {
+                return
             } catch {
+                if draining { return }
                 logger.warning("outbox relay failed", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
-                if draining && !publisher.isConnected { return }
-                try? await Task.sleep(for: backoff)
+                try await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(5))
                 continue
             }
-            // On shutdown the relay goes last (see ServiceRunner), so it flushes what the
-            // consumers committed and then stops.
-            if isShuttingDown() { draining = true; continue }
+            try Task.checkCancellation()
             await doorbell.wait(timeout: options.idlePoll)
         }
-    }
-
-    private func isShuttingDown() -> Bool {
-        Task.isShuttingDownGracefully || Task.isCancelled
     }
 
     /// Publishes one batch; returns how many rows it sent.
     func relayBatch() async throws -> Int {
         let schema = self.schema
-        let limit = options.batchSize
+        let (limit, lease) = (options.batchSize, options.lease)
         let lane = options.lane
-        return try await pool.withReservedConnection { reserved in
-            let rows = try await reserved.run { connection -> PostgresRows in
-                try connection.execute("BEGIN")
-                return try connection.query("""
-                    SELECT id, message_id, exchange, routing_key, content_type, message_type, correlation_id,
-                           headers::text AS headers, mandatory, body
-                    FROM \(schema).outbox WHERE published_at IS NULL AND next_attempt_at <= now() \(lane.condition)
-                    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
-                    """, [limit])
+        let claimed = try await pool.withConnection { connection in
+            try connection.query("""
+                UPDATE \(schema).outbox SET next_attempt_at = now() + make_interval(secs => $2)
+                WHERE id IN (SELECT id FROM \(schema).outbox
+                             WHERE published_at IS NULL AND next_attempt_at <= now() \(lane.condition)
+                             ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+                RETURNING id, message_id, exchange, routing_key, content_type, message_type, correlation_id,
+                          headers::text AS headers, mandatory, body
+                """, [limit, Self.seconds(lease)])
+        }
+        guard claimed.count > 0 else { return 0 }
+        let rows = try claimed.map { (try $0.require("id", as: Int64.self), $0) }.sorted { $0.0 < $1.0 }
+        let messages = try rows.map { try Self.message(from: $0.1) }
+        let ids = rows.map(\.0)
+        let result: PublishResult
+        do {
+            result = try await publisher.publish(messages)
+        } catch {
+            // Handed back at once, so that the next attempt need not wait for the lease to run out.
+            _ = try? await pool.withConnection { connection in
+                try connection.query("UPDATE \(schema).outbox SET next_attempt_at = now() WHERE id = ANY($1::bigint[])", [ids])
             }
-            do {
-                guard rows.count > 0 else {
-                    try await reserved.run { try $0.execute("COMMIT") }
-                    return 0
-                }
-                let messages = try rows.map(Self.message(from:))
-                let result = try await publisher.publish(messages)
-                var sent: [Int64] = []
-                var unroutable: [Int64] = []
-                for (row, message) in zip(rows, messages) {
-                    let id = try row.require("id", as: Int64.self)
-                    if result.returnedMessageIDs.contains(message.messageID ?? "") {
-                        unroutable.append(id)
-                    } else {
-                        sent.append(id)
-                    }
-                }
-                if !unroutable.isEmpty {
-                    logger.warning("unroutable messages held back; is the consuming service's queue declared?",
-                                   metadata: ["count": "\(unroutable.count)"])
-                }
-                try await reserved.run { [sent, unroutable] connection in
-                    try connection.query(
-                        "UPDATE \(schema).outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [sent])
-                    try connection.query("""
-                        UPDATE \(schema).outbox SET attempts = attempts + 1,
-                            next_attempt_at = now() + least(interval '1 second' * power(2, attempts),
-                                                            interval '60 seconds')
-                        WHERE id = ANY($1::bigint[])
-                        """, [unroutable])
-                    try connection.execute("COMMIT")
-                }
-                published.increment(by: sent.count)
-                return sent.count
-            } catch {
-                _ = try? await reserved.run { try $0.execute("ROLLBACK") }
-                throw error
+            throw error
+        }
+        var sent: [Int64] = []
+        var unroutable: [Int64] = []
+        for (id, message) in zip(ids, messages) {
+            if result.returnedMessageIDs.contains(message.messageID ?? "") { unroutable.append(id) } else { sent.append(id) }
+        }
+        if !unroutable.isEmpty {
+            logger.warning("unroutable messages held back; is the consuming service's queue declared?",
+                           metadata: ["count": "\(unroutable.count)"])
+        }
+        try await pool.withConnection { [sent, unroutable] connection in
+            if !sent.isEmpty {
+                try connection.query("UPDATE \(schema).outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [sent])
+            }
+            if !unroutable.isEmpty {
+                try connection.query("""
+                    UPDATE \(schema).outbox SET attempts = attempts + 1,
+                        next_attempt_at = now() + least(interval '1 second' * power(2, attempts), interval '60 seconds')
+                    WHERE id = ANY($1::bigint[])
+                    """, [unroutable])
             }
         }
+        published.increment(by: sent.count)
+        return sent.count
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func cleanup() async throws {

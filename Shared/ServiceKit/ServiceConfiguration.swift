@@ -1,4 +1,5 @@
 public import Foundation
+import Logging
 public import KefuMessaging
 public import KefuStorage
 
@@ -29,6 +30,9 @@ public struct ServiceConfiguration: Sendable {
     /// `KEFU_RATE_LIMIT` (200 requests/s per token), `KEFU_RATE_BURST_SECONDS` (2),
     /// `KEFU_METRICS_PUBLIC` (false).
     public var auth = AuthOptions()
+    /// `KEFU_SHUTDOWN_TIMEOUT_SECONDS`, default 25: how long a graceful shutdown may take before
+    /// what is left is cancelled. Supervisors must wait longer than this before SIGKILL.
+    public var shutdownTimeout: Duration = .seconds(25)
 
     public init(service: String, amqpURL: String, databaseURL: String, httpHost: String = "127.0.0.1", httpPort: Int,
                 databasePoolSize: Int = 4, prefetch: Int = 200, batchSize: Int = 100, logLevel: String = "info") {
@@ -43,29 +47,45 @@ public struct ServiceConfiguration: Sendable {
         self.logLevel = logLevel
     }
 
-    /// Reads the configuration, falling back to the local stack's defaults for `service`.
+    /// Reads the configuration, falling back to the local stack's defaults for `service`. A value
+    /// that is set but not usable throws a `ConfigurationError` naming the variable, so the
+    /// service stops at start instead of running on a guess.
     public static func fromEnvironment(service: String, defaultHTTPPort: Int,
-                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> Self {
-        func value(_ key: String, _ fallback: String) -> String {
-            guard let text = environment[key], !text.isEmpty else { return fallback }
-            return text
+                                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Self {
+        let reader = EnvironmentReader(environment)
+        func integer(_ key: String, _ fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+            try reader.integer(key, in: range) ?? fallback
         }
-        func number(_ key: String, _ fallback: Int) -> Int { Int(value(key, "")) ?? fallback }
         var configuration = ServiceConfiguration(
             service: service,
-            amqpURL: value("KEFU_AMQP_URL", "amqp://kefu-\(service):kefu-\(service)@127.0.0.1:5672/kefu"),
-            databaseURL: value("KEFU_DATABASE_URL",
-                               "postgresql://kefu_\(service):kefu_\(service)@127.0.0.1:55432/kefu"),
-            httpHost: value("KEFU_HTTP_HOST", "127.0.0.1"),
-            httpPort: number("KEFU_HTTP_PORT", defaultHTTPPort),
-            databasePoolSize: number("KEFU_DB_POOL_SIZE", 4),
-            prefetch: number("KEFU_PREFETCH", 200),
-            batchSize: number("KEFU_BATCH_SIZE", 100),
-            logLevel: value("KEFU_LOG_LEVEL", "info"))
-        configuration.authKey = environment["KEFU_AUTH_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        configuration.auth.rateLimit = Double(value("KEFU_RATE_LIMIT", "")) ?? configuration.auth.rateLimit
-        configuration.auth.burstSeconds = Double(value("KEFU_RATE_BURST_SECONDS", "")) ?? configuration.auth.burstSeconds
-        configuration.auth.metricsPublic = ["1", "true", "yes"].contains(value("KEFU_METRICS_PUBLIC", "false").lowercased())
+            amqpURL: reader.text("KEFU_AMQP_URL") ?? "amqp://kefu-\(service):kefu-\(service)@127.0.0.1:5672/kefu",
+            databaseURL: reader.text("KEFU_DATABASE_URL")
+                ?? "postgresql://kefu_\(service):kefu_\(service)@127.0.0.1:55432/kefu",
+            httpHost: reader.text("KEFU_HTTP_HOST") ?? "127.0.0.1",
+            httpPort: try integer("KEFU_HTTP_PORT", defaultHTTPPort, in: 0...65535),
+            databasePoolSize: try integer("KEFU_DB_POOL_SIZE", 4, in: 1...100),
+            prefetch: try integer("KEFU_PREFETCH", 200, in: 1...65535),
+            batchSize: try integer("KEFU_BATCH_SIZE", 100, in: 1...10_000),
+            logLevel: reader.text("KEFU_LOG_LEVEL") ?? "info")
+        guard Logger.Level(rawValue: configuration.logLevel) != nil else {
+            throw ConfigurationError(variable: "KEFU_LOG_LEVEL",
+                                     requirement: "must be trace, debug, info, notice, warning, error or critical")
+        }
+        do {
+            _ = try configuration.amqp()
+        } catch {
+            throw ConfigurationError(variable: "KEFU_AMQP_URL",
+                                     requirement: "must be amqp://user:password@host:port/vhost, or several such hosts separated by commas")
+        }
+        guard configuration.databaseURL.hasPrefix("postgresql://") || configuration.databaseURL.hasPrefix("postgres://") else {
+            throw ConfigurationError(variable: "KEFU_DATABASE_URL", requirement: "must be postgresql://user:password@host:port/database")
+        }
+        configuration.authKey = reader.text("KEFU_AUTH_KEY")
+        configuration.auth.rateLimit = try reader.number("KEFU_RATE_LIMIT", atLeast: 0.001) ?? configuration.auth.rateLimit
+        configuration.auth.burstSeconds = try reader.number("KEFU_RATE_BURST_SECONDS", atLeast: 0.001)
+            ?? configuration.auth.burstSeconds
+        configuration.auth.metricsPublic = try reader.boolean("KEFU_METRICS_PUBLIC") ?? false
+        configuration.shutdownTimeout = .seconds(try reader.number("KEFU_SHUTDOWN_TIMEOUT_SECONDS", atLeast: 1) ?? 25)
         return configuration
     }
 
@@ -84,5 +104,11 @@ public struct ServiceConfiguration: Sendable {
         return PostgresConfiguration(url: databaseURL, options: options)
     }
 
-    public func amqp() throws -> AMQPConfiguration { try AMQPConfiguration(url: amqpURL) }
+    /// The broker settings, with connections named after the service so operators can tell
+    /// them apart in the management UI.
+    public func amqp(role: String = "") throws -> AMQPConfiguration {
+        var configuration = try AMQPConfiguration(url: amqpURL)
+        configuration.options.connectionName = "kefu-\(service)" + (role.isEmpty ? "" : " \(role)")
+        return configuration
+    }
 }

@@ -27,6 +27,14 @@ public struct ServiceDefinition: Sendable {
     public var repliesToGateways = false
     /// Path prefixes open without a bearer token (see `AuthOptions.publicPathPrefixes`).
     public var publicPathPrefixes: [String] = []
+    /// Exact paths open without a bearer token, such as the console's `/`.
+    public var publicPaths: Set<String> = []
+    /// `kefu-<service> NAME …`: one-off commands run against the service's database, such as
+    /// the console's `user add`. Each gets the arguments after its name and a runtime whose
+    /// migrations have run; the runtime's publisher is not running, so a command only writes rows.
+    public var commands: [String: Command] = [:]
+
+    public typealias Command = @Sendable (_ arguments: [String], _ runtime: ServiceRuntime) async throws -> Void
 
     public init(name: String, defaultHTTPPort: Int, migrations: [Migration], consumers: [Consumer],
                 routes: @escaping @Sendable (Router<KefuRequestContext>, ServiceRuntime) -> Void,

@@ -15,23 +15,54 @@ import UnixSignals
 /// gracefully on SIGTERM or SIGINT.
 public enum ServiceRunner {
     /// The process entry point for `kefu-<service>`; `kefu-<service> migrate` only migrates.
-    public static func main(_ definition: ServiceDefinition, arguments: [String] = CommandLine.arguments) async throws {
-        let configuration = ServiceConfiguration.fromEnvironment(service: definition.name,
-                                                                 defaultHTTPPort: definition.defaultHTTPPort)
-        bootstrapObservability(level: Logger.Level(rawValue: configuration.logLevel) ?? .info)
-        let logger = Logger(label: "kefu.\(definition.name)")
-        if arguments.dropFirst().first == "token" {
+    ///
+    /// A setting that is not usable stops the process with exit status 78 (EX_CONFIG) and one log
+    /// line naming the variable, so a supervisor can tell it from a crash and not restart it in a
+    /// loop; any other failure to start or run exits with status 1 and the error logged.
+    public static func main(_ definition: @autoclosure () throws -> ServiceDefinition,
+                            arguments: [String] = CommandLine.arguments) async -> Never {
+        var logger = Logger(label: "kefu")
+        do {
+            let definition = try definition()
+            let configuration = try ServiceConfiguration.fromEnvironment(service: definition.name,
+                                                                         defaultHTTPPort: definition.defaultHTTPPort)
+            bootstrapObservability(level: Logger.Level(rawValue: configuration.logLevel) ?? .info)
+            logger = Logger(label: "kefu.\(definition.name)")
+            try await run(definition, configuration: configuration, arguments: arguments, logger: logger)
+            exit(EXIT_SUCCESS)
+        } catch let error as ConfigurationError {
+            bootstrapObservability()
+            logger.critical("bad setting; not starting", metadata: ["variable": "\(error.variable)", "error": "\(error)"])
+            exit(78)
+        } catch {
+            bootstrapObservability()
+            logger.critical("stopped by an error", metadata: ["error": "\(error)"])
+            exit(EXIT_FAILURE)
+        }
+    }
+
+    private static func run(_ definition: ServiceDefinition, configuration: ServiceConfiguration, arguments: [String],
+                            logger: Logger) async throws {
+        switch arguments.dropFirst().first {
+        case "token":
             try TokenCommand.run(Array(arguments.dropFirst(2)), signer: configuration.tokenSigner())
-            return
-        }
-        if arguments.dropFirst().first == "migrate" {
+        case "migrate":
             let pool = PostgresPool(configuration: configuration.postgres)
+            defer { pool.shutdown() }
             try await Migrator(schema: definition.name, migrations: definition.allMigrations).migrate(on: pool, logger: logger)
-            pool.shutdown()
-            return
+        case let name? where definition.commands[name] != nil:
+            let pool = PostgresPool(configuration: configuration.postgres)
+            defer { pool.shutdown() }
+            try await Migrator(schema: definition.name, migrations: definition.allMigrations).migrate(on: pool, logger: logger)
+            let runtime = ServiceRuntime(configuration: configuration, logger: logger, pool: pool,
+                                         publisher: AMQPPublisher(configuration: try configuration.amqp(role: "command"),
+                                                                  logger: logger),
+                                         replyPublisher: nil)
+            try await definition.commands[name]!(Array(arguments.dropFirst(2)), runtime)
+        default:
+            let group = try await build(definition, configuration: configuration, logger: logger)
+            try await group.run()
         }
-        let group = try await build(definition, configuration: configuration, logger: logger)
-        try await group.run()
     }
 
     /// Builds the service group without running it; tests use this to run a service in-process.
@@ -40,9 +71,9 @@ public enum ServiceRunner {
         let signer = try configuration.tokenSigner()
         let pool = PostgresPool(configuration: configuration.postgres)
         try await migrateWhenReachable(definition, pool: pool, logger: logger)
-        let publisher = AMQPPublisher(configuration: try configuration.amqp(), logger: logger)
+        let publisher = AMQPPublisher(configuration: try configuration.amqp(role: "publisher"), logger: logger)
         let replyPublisher = definition.repliesToGateways
-            ? AMQPPublisher(configuration: try configuration.amqp(), logger: logger) : nil
+            ? AMQPPublisher(configuration: try configuration.amqp(role: "replies"), logger: logger) : nil
         let runtime = ServiceRuntime(configuration: configuration, logger: logger, pool: pool, publisher: publisher,
                                      replyPublisher: replyPublisher)
 
@@ -50,7 +81,7 @@ public enum ServiceRunner {
         let consumers = try definition.consumers.map { consumer in
             ConsumerService(
                 queue: consumer.queue.name,
-                consumer: AMQPConsumer(configuration: try configuration.amqp(), topology: topology,
+                consumer: AMQPConsumer(configuration: try configuration.amqp(role: consumer.queue.name), topology: topology,
                                        source: .queue(consumer.queue.name), prefetch: configuration.prefetch,
                                        logger: logger),
                 handler: consumer.makeHandler(runtime), pool: pool, schema: definition.name,
@@ -61,6 +92,7 @@ public enum ServiceRunner {
         let router = Router(context: KefuRequestContext.self)
         var authOptions = configuration.auth
         authOptions.publicPathPrefixes += definition.publicPathPrefixes
+        authOptions.publicPaths.formUnion(definition.publicPaths)
         router.add(middleware: AuthMiddleware(signer: signer, options: authOptions))
         addOperationalRoutes(to: router, runtime: runtime, consumers: consumers)
         definition.routes(router, runtime)
@@ -71,12 +103,17 @@ public enum ServiceRunner {
             logger: logger)
 
         // Graceful shutdown runs in reverse order: consumers stop and finish their batch first,
-        // then HTTP, and the relay last, so everything committed is also published.
-        let services: [any Service] = runtime.relays + definition.backgroundServices(runtime) + [application] + consumers
-        return ServiceGroup(configuration: .init(
+        // then HTTP, then the relays, which flush what was committed, and the publishers last,
+        // once their confirms are in. What is still running when the limit passes is cancelled.
+        let services: [any Service] = runtime.publishers + runtime.relays + definition.backgroundServices(runtime)
+            + [application] + consumers
+        var group = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        group.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: group)
     }
 
     private static func migrateWhenReachable(_ definition: ServiceDefinition, pool: PostgresPool, logger: Logger) async throws {
@@ -101,17 +138,38 @@ public enum ServiceRunner {
         }
         router.get("/health/ready") { _, _ -> Response in
             let database = await runtime.pool.isReachable()
-            let broker = runtime.publisher.isConnected && consumers.allSatisfy(\.isConnected)
-            let ready = database && broker
-            return try Response.json(
-                ["status": ready ? "ready" : "not ready",
-                 "database": database ? "up" : "down",
-                 "broker": broker ? "up" : "down"],
-                status: ready ? .ok : .serviceUnavailable)
+            let links = runtime.publishers.map(\.status) + consumers.map(\.brokerStatus)
+            let broker = BrokerReadiness(links)
+            let ready = database && broker.isUp
+            var body = ["status": ready ? "ready" : "not ready", "database": database ? "up" : "down",
+                        "broker": broker.state]
+            if let reason = broker.reason { body["broker_reason"] = reason }
+            return try Response.json(body, status: ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: .init(bytes: metricsRegistry.emitToBuffer())))
+        }
+    }
+
+    /// What readiness says of the broker: "up" when every connection is, "blocked" when the
+    /// broker holds back publishing (a memory or disk alarm), otherwise "down", with the reason.
+    struct BrokerReadiness {
+        let state: String
+        let reason: String?
+        var isUp: Bool { state == "up" }
+
+        init(_ links: [AMQPLinkStatus]) {
+            if let blocked = links.first(where: { if case .blocked = $0 { true } else { false } }) {
+                state = "blocked"
+                reason = "\(blocked)"
+            } else if let down = links.first(where: { !$0.isConnected }) {
+                state = "down"
+                reason = "\(down)"
+            } else {
+                state = "up"
+                reason = nil
+            }
         }
     }
 

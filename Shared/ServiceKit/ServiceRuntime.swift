@@ -18,6 +18,7 @@ public final class ServiceRuntime: Sendable {
         self.logger = logger
         self.pool = pool
         self.publisher = publisher
+        self.replyPublisher = replyPublisher
         var options = OutboxRelay.Options()
         if let replyPublisher {
             options.lane = .allButReplies
@@ -31,7 +32,12 @@ public final class ServiceRuntime: Sendable {
         relay = OutboxRelay(pool: pool, publisher: publisher, schema: configuration.service, options: options, logger: logger)
     }
 
+    /// The reply relay's own publisher, when there is one.
+    public let replyPublisher: AMQPPublisher?
+
     public var relays: [OutboxRelay] { [relay] + (replyRelay.map { [$0] } ?? []) }
+    /// Every broker publisher of the service; each is a lifecycle service that owns its connection.
+    public var publishers: [AMQPPublisher] { [publisher] + (replyPublisher.map { [$0] } ?? []) }
 
     /// Wakes the relays after a commit, so it is published at once.
     public func ringRelays() {

@@ -6,7 +6,7 @@ public import KefuStorage
 /// One database transaction of a service and the messages it causes.
 ///
 /// Messages are collected here and written to the outbox in one statement just before COMMIT, so
-/// a state change and its messages commit together or not at all (DESIGN.md, rule 1).
+/// a state change and its messages commit together or not at all (docs/architecture.md, rule 1).
 public final class UnitOfWork {
     public let connection: PostgresConnection
     public let schema: String

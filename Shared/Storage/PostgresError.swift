@@ -21,15 +21,30 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public let sqlState: String?
     /// The server's own text. It may contain data; never put it in `description`.
     public let serverMessage: String?
+    /// For a row that would not decode: the column, and what was wrong with it ("is NULL where
+    /// Int is needed"). Names and types only, never the value, so both go into `description`.
+    public let column: String?
+    public let problem: String?
 
     public init(code: Code, sqlState: String? = nil, serverMessage: String? = nil) {
         self.code = code
         self.sqlState = sqlState
         self.serverMessage = serverMessage
+        self.column = nil
+        self.problem = nil
+    }
+
+    public init(code: Code, column: String?, problem: String) {
+        self.code = code
+        self.sqlState = nil
+        self.serverMessage = nil
+        self.column = column
+        self.problem = problem
     }
 
     public var description: String {
         if let sqlState { return "PostgresError(code: \(code), sqlState: \(sqlState))" }
+        if let problem { return "PostgresError(code: \(code), column \(column ?? "?") \(problem))" }
         return "PostgresError(code: \(code))"
     }
 

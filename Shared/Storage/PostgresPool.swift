@@ -30,7 +30,8 @@ public final class PostgresPool: Sendable {
 
     private struct State {
         var idle: [Slot]
-        var waiters: [CheckedContinuation<Slot, any Error>] = []
+        var waiters: [(id: Int, continuation: CheckedContinuation<Slot, any Error>)] = []
+        var nextWaiterID = 0
         var isShutDown = false
     }
 
@@ -85,24 +86,35 @@ public final class PostgresPool: Sendable {
         let waiters = state.withLock { state -> [CheckedContinuation<Slot, any Error>] in
             state.isShutDown = true
             defer { state.waiters.removeAll() }
-            return state.waiters
+            return state.waiters.map(\.continuation)
         }
         waiters.forEach { $0.resume(throwing: PostgresError(code: .poolShutDown)) }
     }
 
+    /// A free slot, waiting for one if all are busy. A caller cancelled while it waits leaves the
+    /// queue with `CancellationError`, so a service shutting down never hangs on a busy pool.
     private func checkout() async throws -> Slot {
-        try await withCheckedThrowingContinuation { continuation in
-            let ready: Slot?? = state.withLock { state in
-                if state.isShutDown { return .some(nil) }
-                if let slot = state.idle.popLast() { return .some(slot) }
-                state.waiters.append(continuation)
-                return nil
+        let id = state.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready: Result<Slot, any Error>? = state.withLock { state in
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if state.isShutDown { return .failure(PostgresError(code: .poolShutDown)) }
+                    if let slot = state.idle.popLast() { return .success(slot) }
+                    state.waiters.append((id, continuation))
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
             }
-            switch ready {
-            case .some(.some(let slot)): continuation.resume(returning: slot)
-            case .some(.none): continuation.resume(throwing: PostgresError(code: .poolShutDown))
-            case .none: break
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Slot, any Error>? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index).continuation
             }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 
@@ -112,7 +124,7 @@ public final class PostgresPool: Sendable {
                 state.idle.append(slot)
                 return nil
             }
-            return state.waiters.removeFirst()
+            return state.waiters.removeFirst().continuation
         }
         waiter?.resume(returning: slot)
     }

@@ -36,10 +36,12 @@ struct ClassificationPolicyTests {
         return try #require(decision)
     }
 
-    func dispatched(_ number: String) async throws -> [String: Any] {
+    func dispatched(_ number: String, where condition: @escaping ([String: Any]) -> Bool = { _ in true }) async throws
+        -> [String: Any] {
         let ticket = try await eventually { () -> [String: Any]? in
             let reply = try await HTTP.get(dispatch.appending(path: "v1/tickets/\(number)"))
-            return reply.status == 200 ? try reply.json() : nil
+            guard reply.status == 200, let json = try? reply.json(), condition(json) else { return nil }
+            return json
         }
         return try #require(ticket)
     }
@@ -104,6 +106,12 @@ struct ClassificationPolicyTests {
         #expect(unknown.status == 422)
         #expect((try unknown.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "/colour")
         #expect(try await patchSettings(["model_threshold": "high"]).status == 422)
+        let badTeam = try await patchSettings(["triage_team_id": "no spaces allowed"])
+        #expect((try badTeam.json()["errors"] as? [[String: Any]])?.first?["field"] as? String == "/triage_team_id")
+        let noTeam = try await patchSettings(["triage_team_id": NSNull()])
+        #expect(noTeam.status == 200)
+        #expect(try noTeam.json()["triage_team_id"] is NSNull, "no triage team is kept as null")
+        #expect(try await patchSettings(["triage_team_id": "hq"]).status == 200)
     }
 
     @Test("the taxonomy is edited through the API; a category in use cannot be retired")
@@ -132,7 +140,7 @@ struct ClassificationPolicyTests {
         #expect(try await HTTP.send("PUT", classification.appending(path: "v1/categories/other_id"), json: category).status == 422)
     }
 
-    @Test("an unsure ticket waits in triage until a person decides; the decision flows to dispatch and is learned")
+    @Test("an unsure ticket is worked at once in the triage team, flagged; a person's decision re-routes it and is learned")
     func triageByAPerson() async throws {
         let monitor = try await EventMonitor(bindingKey: "ticket.triage_needed")
         defer { monitor.close() }
@@ -143,7 +151,10 @@ struct ClassificationPolicyTests {
         #expect(reason == "no_model" || reason == "out_of_scope")
         let events = try await monitor.collect { $0.contains { $0.subject == number } }
         #expect(events.first { $0.subject == number }?.data.status == "triage")
-        #expect(try await HTTP.get(dispatch.appending(path: "v1/tickets/\(number)")).status == 404)
+        // Nobody waits for the person: the ticket is in dispatch already, in the triage team, flagged.
+        let pending = try await dispatched(number) { ["assigned", "queued"].contains($0["status"] as? String) }
+        #expect(pending["triage"] as? String == "pending")
+        #expect(pending["team_id"] as? String == "hq")
 
         // Page through the queue (small pages, to exercise the cursor) until the ticket shows up.
         var waiting: [[String: Any]] = []
@@ -164,27 +175,40 @@ struct ClassificationPolicyTests {
         let path = classification.appending(path: "v1/triage/\(number)/decision")
         #expect(try await HTTP.send("POST", path, json: ["category": "nonsense"]).status == 422)
         #expect(try await HTTP.send("POST", path, json: ["category": "parts"], token: try Stack.token(.integrator)).status == 403)
-        let decided = try await HTTP.send("POST", path, json: ["category": "parts", "priority": "P2"], token: try Stack.token(.agent))
+        // The person sends it to a station of its own, whose one agent takes it.
+        let branch = unique("triage-branch")
+        #expect(try await HTTP.send("PUT", dispatch.appending(path: "v1/teams/\(branch)"), json: [
+            "id": branch, "name": "Triage branch", "level": "branch", "parent_id": "hq"]).status == 200)
+        let station = unique("triage-station")
+        #expect(try await HTTP.send("PUT", dispatch.appending(path: "v1/teams/\(station)"), json: [
+            "id": station, "name": "Triage target", "level": "station", "parent_id": branch, "calendar_id": "24x7",
+            "partner": true]).status == 200)
+        let agentID = unique("triage-agent")
+        #expect(try await HTTP.send("POST", dispatch.appending(path: "v1/agents"), json: [
+            "id": agentID, "name": "Triage Agent", "team_id": station, "max_open": 10]).status == 201)
+        let decided = try await HTTP.send("POST", path, json: ["category": "parts", "priority": "P2", "team_id": station],
+                                          token: try Stack.token(.agent))
         #expect(decided.status == 200)
         #expect(try decided.json()["category_source"] as? String == "person")
         #expect(try await HTTP.send("POST", path, json: ["category": "parts"]).status == 409)
         #expect(try await HTTP.send("POST", classification.appending(path: "v1/triage/KF-19990101-000001/decision"),
                                     json: ["category": "parts"]).status == 404)
 
-        let ticket = try await dispatched(number)
+        let ticket = try await dispatched(number) { $0["triage"] as? String == "decided" }
         #expect(ticket["category"] as? String == "parts")
         #expect(ticket["priority"] as? String == "P2")
-        #expect(ticket["triage"] as? String == "decided")
+        #expect(ticket["team_id"] as? String == station)
+        #expect(ticket["agent_id"] as? String == agentID, "re-routed to the chosen team")
         let stored = try await decision(number)
         #expect((stored["triage"] as? [String: Any])?["outcome"] as? String == "decided")
         #expect(try await trainingExamples(for: number) == ["triage parts"])
     }
 
-    @Test("a ticket nobody decides leaves triage after the timeout with the best guess, flagged")
+    @Test("a ticket nobody decides leaves the triage queue after the timeout, keeping the best guess, flagged")
     func triageTimeout() async throws {
         #expect(try await patchSettings(["triage_timeout_seconds": 2]).status == 200)
         let number = try await submit(body: "#### ////")
-        let ticket = try await dispatched(number)
+        let ticket = try await dispatched(number) { $0["triage"] as? String == "timed_out" }
         #expect(try await patchSettings(["triage_timeout_seconds": 1800]).status == 200)
         #expect(ticket["triage"] as? String == "timed_out")
         let stored = try await decision(number)

@@ -44,6 +44,53 @@ struct IntakeAPITests {
         #expect((future["items"] as? [Any])?.isEmpty == true)
     }
 
+    @Test("search finds tickets by number, by phone however written, by e-mail, and by words in Chinese or English in any message")
+    func search() async throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let digits = String(format: "%08d", Int.random(in: 0..<100_000_000))
+        var chinese = phoneSubmission(unique("search"), body: "塔吊回转机构异响\(tag)")
+        chinese["customer"] = ["phone": "+86137\(digits)", "name": "搜索测试", "tier": "vip"]
+        let email = "search-\(tag)@example.com"
+        var english = phoneSubmission(unique("search"), body: "The Boom Sensor reads zero \(tag)")
+        english["subject"] = "Boom sensor"
+        english["channel"] = "web"
+        english["language"] = "en"
+        english["customer"] = ["email": email]
+        let zh = try #require(try await HTTP.send("POST", intake.appending(path: "v1/tickets"), json: chinese).json()["number"] as? String)
+        let en = try #require(try await HTTP.send("POST", intake.appending(path: "v1/tickets"), json: english).json()["number"] as? String)
+        func found(_ query: String) async throws -> [String] {
+            let reply = try await HTTP.get(intake.appending(path: "v1/tickets").appending(queryItems: [.init(name: "q", value: query)]))
+            return (try reply.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["number"] as? String }
+        }
+        #expect(try await found(zh) == [zh])
+        #expect(try await found(zh.lowercased()) == [zh])
+        #expect(try await found("+86 137 \(digits.prefix(4)) \(digits.suffix(4))") == [zh], "a phone number written with spaces")
+        #expect(try await found("137-\(digits.prefix(4))-\(digits.suffix(4))") == [zh], "a national number with dashes")
+        #expect(try await found(email.uppercased()) == [en])
+        #expect(try await found("回转机构异响\(tag)") == [zh])
+        #expect(try await found("boom sensor reads ZERO \(tag)") == [en], "words match whatever their case")
+        #expect(try await found("%\(tag)").isEmpty, "% is text, not a pattern")
+        #expect(try await found("_\(tag)").isEmpty, "_ is text, not a pattern")
+
+        // A later message of the ticket, here the customer's mail reply, is searched too.
+        let mail = Mail.compose(from: email, subject: "Re: [\(en)] Boom sensor", body: "Hydraulic leak near the pump \(tag)")
+        #expect([200, 201].contains(try await Mail.post(mail.bytes).status))
+        #expect(try await eventually { try await found("hydraulic LEAK near the pump \(tag)") == [en] ? true : nil } == true)
+
+        // A batch look-up, as the console fills a queue page: each with its customer's name and tier.
+        let batch = try await HTTP.get(intake.appending(path: "v1/tickets").appending(queryItems: [
+            .init(name: "numbers", value: "\(zh),\(en),KF-19990101-000001")])).json()["items"] as? [[String: Any]] ?? []
+        #expect(Set(batch.compactMap { $0["number"] as? String }) == [zh, en])
+        let named = batch.first { $0["number"] as? String == zh }
+        #expect(named?["customer_name"] as? String == "搜索测试" && named?["customer_tier"] as? String == "vip")
+
+        let tooMany = (0...200).map { "KF-20261201-\(String(format: "%06d", $0))" }.joined(separator: ",")
+        let refused = try await HTTP.get(intake.appending(path: "v1/tickets").appending(queryItems: [
+            .init(name: "numbers", value: tooMany), .init(name: "q", value: String(repeating: "长", count: 201))]))
+        #expect(refused.status == 422)
+        #expect((try refused.json()["errors"] as? [[String: String]] ?? []).compactMap { $0["field"] } == ["numbers", "q"])
+    }
+
     @Test("bad list parameters are named in one 422")
     func badParameters() async throws {
         let reply = try await HTTP.get(intake.appending(path: "v1/tickets").appending(queryItems: [

@@ -114,6 +114,21 @@ struct ModelLifecycleTests {
         let fields = (try bad.json()["errors"] as? [[String: String]] ?? []).compactMap { $0["field"] }
         #expect(fields == ["/lines/2", "/lines/4/text"])
         #expect(try await post("v1/training-examples", "{\"text\": 1}", type: "application/x-ndjson").status == 422)
+        // A label is a category: one that cannot be a category id, or names a retired one, is refused by line.
+        let labels = try await post("v1/training-examples", "text,label\n\"fine\",\"Not A Category!\"\n\"sub\",nowhere.deeper\n",
+                                    type: "text/csv")
+        #expect(labels.status == 422)
+        #expect((try labels.json()["errors"] as? [[String: String]] ?? []).compactMap { $0["field"] } == ["/lines/2/label", "/lines/3/label"])
+        // A new label becomes a category, and the answer says so.
+        let label = "lifecycle_\(UUID().uuidString.prefix(6).lowercased())"
+        let fresh = try await post("v1/training-examples", "text,label\n\"a new kind of question\",\(label)\n", type: "text/csv")
+        #expect(fresh.status == 201)
+        #expect(try fresh.json()["new_categories"] as? [String] == [label])
+        let listed = try await eventually(timeout: .seconds(5)) { () -> Bool? in
+            try await HTTP.get(classification.appending(path: "v1/categories")).jsonArray()
+                .contains { $0["id"] as? String == label } ? true : nil
+        }
+        #expect(listed == true, "the taxonomy has the new category")
         #expect(try await post("v1/training-examples", "a,b", type: "text/plain").status == 415)
         #expect(try await post("v1/models/999999/activate", "", type: "application/json").status == 404)
         let agent = try await HTTP.send("POST", classification.appending(path: "v1/models"), token: try Stack.token(.agent))

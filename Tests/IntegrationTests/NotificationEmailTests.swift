@@ -49,6 +49,52 @@ struct NotificationEmailTests {
         #expect(try threaded.json()["number"] as? String == ticket.number)
     }
 
+    /// The acknowledgement to `email`, and dispatch's first-response due time for the ticket.
+    func acknowledgement(to email: String, of number: String, subject: String) async throws -> (text: String, due: Date) {
+        let raw = try #require(try await Outside.waitForMail(to: email) { $0.hasSuffix(subject) })
+        let text = try #require(SentMail(raw).parts.first?.text)
+        let ticket = try await HTTP.get(try Stack.url("dispatch").appending(path: "v1/tickets/\(number)")).json()
+        let due = try #require(RFC3339.parse(ticket["first_response_due_at"] as? String ?? ""))
+        return (text, due)
+    }
+
+    static func shanghai(_ date: Date, _ format: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        formatter.dateFormat = format
+        return formatter.string(from: date)
+    }
+
+    @Test("a submission without a language is acknowledged in the one classification detected, promising its own SLA time")
+    func acknowledgementLanguageAndPromise() async throws {
+        let email = "\(unique("ack-en"))@example.com"
+        var submission: [String: Any] = ["submission_id": unique("ack-en"), "channel": "web", "customer": ["email": email],
+                                         "subject": "Crane display stays dark", "body": "The crane's display stays dark after start-up."]
+        let created = try await HTTP.send("POST", try Stack.url("intake").appending(path: "v1/tickets"), json: submission,
+                                          token: try Stack.value("KEFU_INTEGRATOR_TOKEN"))
+        let number = try #require(try created.json()["number"] as? String)
+        let english = try await acknowledgement(to: email, of: number, subject: "We have received your request")
+        #expect(english.text.contains("We will contact you by \(Self.shanghai(english.due, "HH:mm 'on' d MMMM yyyy")) (Asia/Shanghai)"),
+                "\(english.text)")
+
+        // A complaint has a one-hour first-response target: the promise says so.
+        let complainer = "\(unique("ack-complaint"))@example.com"
+        submission["submission_id"] = unique("ack-complaint")
+        submission["customer"] = ["email": complainer]
+        submission["language"] = "zh-CN"
+        submission["body"] = "我要投诉：维修人员三次爽约。"
+        let complaint = try await HTTP.send("POST", try Stack.url("intake").appending(path: "v1/tickets"), json: submission,
+                                            token: try Stack.value("KEFU_INTEGRATOR_TOKEN"))
+        let complaintNumber = try #require(try complaint.json()["number"] as? String)
+        let chinese = try await acknowledgement(to: complainer, of: complaintNumber, subject: "您的服务请求已受理")
+        #expect(chinese.text.contains("我们将于\(Self.shanghai(chinese.due, "yyyy年M月d日 HH:mm")) (Asia/Shanghai)前与您联系"),
+                "\(chinese.text)")
+        let createdAt = try #require(RFC3339.parse(try complaint.json()["created_at"] as? String ?? ""))
+        #expect(chinese.due.timeIntervalSince(createdAt) < 3700, "the complaint's target is an hour, not two")
+        #expect(english.due.timeIntervalSince(createdAt) > 3700 || english.due < createdAt)
+    }
+
     @Test("HTML in a name is escaped and CRLF in a subject cannot add a header, even in an edited template")
     func injection() async throws {
         let template = notification.appending(path: "v1/templates/acknowledgement/email/en")

@@ -80,6 +80,28 @@ struct NotificationSMSTests {
         #expect(try await Kefu.deliveries(of: ticket.number).filter { $0["purpose"] as? String == "reply" }.count == 1)
     }
 
+    @Test("a message that overtakes its ticket.created waits for it, then goes; nothing is dropped")
+    func messageBeforeTicket() async throws {
+        let phone = Self.phone()
+        let number = "KF-PARKED-\(UUID().uuidString.prefix(8))"
+        let customerID = UUID().uuidString.lowercased()
+        // Survey's invitation or an agent's reply can reach notification before the new ticket does.
+        try await Kefu.publishWork(NotificationRequested(ticketNumber: number, customerID: customerID, template: "reply",
+                                                         values: ["reply_text": "请先检查保险丝。"]))
+        #expect(try await Self.texts(to: phone, timeout: .seconds(2)).isEmpty, "nothing can go before the customer is known")
+        let created = TicketCreated(ticketNumber: number, submissionID: number, channel: .phone, subject: "显示屏不亮",
+                                    body: "显示屏不亮", language: "zh-CN",
+                                    customer: .init(id: customerID, name: "王先生", phone: phone, email: nil, tier: .standard),
+                                    product: nil, createdAt: Date())
+        // Straight to notification's queue: the other services never hear of this ticket.
+        try await Kefu.publishWork(created, queue: "notification.tickets")
+        let reply = try await eventually { () -> Outside.Request? in
+            try await Self.texts(to: phone, timeout: .seconds(1)).first { ($0.json["text"] as? String)?.contains("请先检查保险丝") == true }
+        }
+        #expect(reply != nil, "the waiting reply went once the ticket came")
+        #expect(try await Kefu.deliveries(of: number).filter { $0["purpose"] as? String == "reply" }.count == 1)
+    }
+
     @Test("a request for a template that does not exist, or on an unknown channel, is dead-lettered with the reason")
     func badRequests() async throws {
         let ticket = try await Kefu.submit(customer: ["phone": Self.phone()])

@@ -66,6 +66,15 @@ struct NotificationWebhookTests {
         try await Task.sleep(for: .seconds(2))
         #expect(try await ours().count == 1)
 
+        // The subscription's recent deliveries, newest first, as the console's webhook page lists them.
+        let notifications = try Stack.url("notification").appending(path: "v1/notifications")
+        let recent = try await HTTP.get(notifications.appending(queryItems: [.init(name: "webhook", value: id)])).jsonArray()
+        #expect(recent.count >= 1 && recent.allSatisfy { $0["channel"] as? String == "webhook" })
+        #expect(recent.contains { $0["ticket_number"] as? String == ticket.number && $0["status"] as? String == "sent" })
+        let created = recent.compactMap { $0["created_at"] as? String }
+        #expect(created == created.sorted(by: >))
+        #expect(try await HTTP.get(notifications.appending(queryItems: [.init(name: "webhook", value: "nope")])).status == 422)
+
         let listed = try await HTTP.get(webhooks.appending(path: id)).json()
         #expect(listed["secret"] == nil)
         #expect(listed["event_types"] as? [String] == ["kefu.ticket.created"])

@@ -6,7 +6,7 @@ import KefuContracts
 import KefuStorage
 import Testing
 
-/// DESIGN.md rule 4: when the broker or the database drops a service's connections, the service
+/// docs/architecture.md, rule 4: when the broker or the database drops a service's connections, the service
 /// stays up, reconnects with backoff and resumes. Classification is the victim: it sits in the
 /// middle of the flow, so a ticket reaching `ticket.classified` proves it resumed.
 @Suite("Outages: services reconnect and resume", .serialized)

@@ -135,15 +135,21 @@ enum Kefu {
     }
 
     /// Publishes as the admin user, the way the owning service would.
-    static func publishWork<Message: WorkMessage>(_ message: Message, id: String = UUID().uuidString.lowercased()) async throws {
+    /// Publishes to `kefu.work` as a service would, or straight to one `queue` so that no other
+    /// service hears it.
+    static func publishWork<Message: WorkMessage>(_ message: Message, id: String = UUID().uuidString.lowercased(),
+                                                  queue: String? = nil) async throws {
         let publisher = AMQPPublisher(configuration: try Stack.amqp("admin"), logger: Stack.logger)
+        publisher.start()
         defer { publisher.shutdown() }
-        try await publisher.publish([OutgoingMessage(exchange: KefuExchange.work, routingKey: Message.messageType,
+        try await publisher.publish([OutgoingMessage(exchange: queue == nil ? KefuExchange.work : "",
+                                                     routingKey: queue ?? Message.messageType,
                                                      body: try KefuJSON.encode(message), messageID: id, type: Message.messageType)])
     }
 
     static func publishEvent(_ event: StatusEvent) async throws {
         let publisher = AMQPPublisher(configuration: try Stack.amqp("admin"), logger: Stack.logger)
+        publisher.start()
         defer { publisher.shutdown() }
         try await publisher.publish([OutgoingMessage(exchange: KefuExchange.events, routingKey: event.routingKey,
                                                      body: try KefuJSON.encode(event), contentType: StatusEvent.contentType,
@@ -153,6 +159,7 @@ enum Kefu {
     /// The dead letter with `messageID` on `queue`, taken off it; others are put back.
     static func deadLetter(_ messageID: String, on queue: String, timeout: Duration = .seconds(30)) async throws -> Delivery? {
         let deadLetters = AMQPConsumer(configuration: try Stack.amqp("admin"), source: .queue(queue), logger: Stack.logger)
+        deadLetters.start()
         defer { deadLetters.close() }
         var found: Delivery?
         let deadline = ContinuousClock.now + timeout

@@ -35,7 +35,6 @@ struct ReliabilityTests {
         let queue = Topology.Queue(name: "\(schema).work", deadLetterExchange: nil)
         let consumer = AMQPConsumer(configuration: try Stack.amqp("admin"), topology: Topology(queues: [queue]),
                                     source: .queue(queue.name), logger: Stack.logger)
-        _ = try await consumer.queueName()
         let service = ConsumerService(
             queue: queue.name, consumer: consumer,
             handler: MessageHandlerClosure { delivery, work in
@@ -43,9 +42,11 @@ struct ReliabilityTests {
             },
             pool: pool, schema: schema, service: schema, batchSize: 10, wake: {}, logger: Stack.logger)
         let running = Task { try await service.run() }
-        defer { running.cancel(); consumer.close() }
+        defer { running.cancel() }
+        _ = try await consumer.queueName()
 
         let publisher = AMQPPublisher(configuration: try Stack.amqp("admin"), logger: Stack.logger)
+        publisher.start()
         defer { publisher.shutdown() }
         let twice = OutgoingMessage(exchange: "", routingKey: queue.name, body: Array("once".utf8), messageID: "m-1")
         try await publisher.publish([twice])
@@ -70,8 +71,10 @@ struct ReliabilityTests {
         let listener = AMQPConsumer(configuration: try Stack.amqp("admin"),
                                     source: .exclusive(bindings: [.init(exchange: KefuExchange.events, routingKey: routingKey)]),
                                     logger: Stack.logger)
+        listener.start()
         _ = try await listener.queueName()
         defer { listener.close() }
+        runtime.publisher.start()
         let relay = Task { try await runtime.relay.run() }
         defer { relay.cancel(); runtime.publisher.shutdown() }
 
@@ -122,6 +125,7 @@ struct IsolationTests {
     func brokerIsolation() async throws {
         let intruder = AMQPConsumer(configuration: try Stack.amqp("intake"), source: .queue("dispatch.tickets"),
                                     logger: Stack.logger)
+        intruder.start()
         defer { intruder.close() }
         let refusal = try await eventually(timeout: .seconds(10)) { intruder.lastError }
         #expect(refusal?.contains("replyCode: 403") == true)
@@ -131,6 +135,7 @@ struct IsolationTests {
     @Test("the monitor user can only read events; it cannot publish submissions")
     func monitorCannotPublish() async throws {
         let publisher = AMQPPublisher(configuration: try Stack.amqp("monitor"), logger: Stack.logger)
+        publisher.start()
         defer { publisher.shutdown() }
         await #expect {
             try await publisher.publish([OutgoingMessage(exchange: KefuExchange.intake, routingKey: "submit.phone",
@@ -146,6 +151,7 @@ struct PoisonTests {
     @Test("a message that always fails is dead-lettered with its reason, and the queue keeps flowing")
     func poisonIsDeadLettered() async throws {
         let publisher = AMQPPublisher(configuration: try Stack.amqp("admin"), logger: Stack.logger)
+        publisher.start()
         defer { publisher.shutdown() }
         let poisonID = unique("poison")
         try await publisher.publish([OutgoingMessage(exchange: KefuExchange.work, routingKey: TicketCreated.messageType,

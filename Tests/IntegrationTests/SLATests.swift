@@ -95,6 +95,53 @@ struct SLATests {
         }
     }
 
+    static func date(_ value: Any?) -> Date? {
+        guard let text = value as? String else { return nil }
+        let precise = ISO8601DateFormatter()
+        precise.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return precise.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
+    @Test("the floor's views: clocks near breach with their warning times, breaches as they happen, queues by team")
+    func floorViews() async throws {
+        let category = try await policy(firstResponse: 0.1, resolution: 60)
+        let org = try await assignments.organisation(stations: ["floor": false])
+        let numbers = try await assignments.send(2, team: org.branch, category: category)
+        for number in numbers { _ = try await assignments.placed(number) }
+        func clocks(_ query: [URLQueryItem]) async throws -> [[String: Any]] {
+            try await HTTP.get(dispatch.appending(path: "v1/clocks").appending(queryItems: query)).jsonArray()
+                .filter { numbers.contains($0["ticket_number"] as? String ?? "") && $0["target"] as? String == "first_response" }
+        }
+        let soon = try await clocks([.init(name: "within", value: "3600")])
+        #expect(soon.count == 2)
+        for clock in soon {
+            #expect(clock["target_seconds"] as? Double == 6 && clock["breached"] as? Bool == false)
+            #expect(clock["team_id"] as? String == org.branch)
+            let warn = try #require(Self.date(clock["warn_at"]))
+            let due = try #require(Self.date(clock["due_at"]))
+            #expect(abs(due.timeIntervalSince(warn) - 6 * 0.2) < 0.5, "amber at the warning share, 80 % of the target")
+        }
+        let queues = try await HTTP.get(dispatch.appending(path: "v1/team-queues")).jsonArray()
+        let ours = try #require(queues.first { $0["team_id"] as? String == org.branch })
+        #expect(ours["queued"] as? Int == 2 && ours["held"] as? Int == 0 && ours["oldest_queued_at"] is String)
+        let queued = try await HTTP.get(dispatch.appending(path: "v1/tickets").appending(queryItems: [.init(name: "status", value: "queued")]))
+            .jsonArray().filter { numbers.contains($0["number"] as? String ?? "") }
+        #expect(queued.count == 2 && queued.allSatisfy { $0["queued_at"] is String })
+        // Once breached, the clocks leave the near-breach list and show among the recent breaches.
+        let breached = try await eventually(timeout: .seconds(30)) { () -> [[String: Any]]? in
+            let found = try await clocks([.init(name: "within", value: "3600"), .init(name: "breached_within", value: "600")])
+            return found.count == 2 && found.allSatisfy({ $0["breached"] as? Bool == true }) ? found : nil
+        }
+        #expect(breached?.count == 2)
+        #expect(try await clocks([.init(name: "within", value: "3600")]).isEmpty)
+        let bad = try await HTTP.get(dispatch.appending(path: "v1/clocks").appending(queryItems: [.init(name: "within", value: "0"),
+                                                                                             .init(name: "breached_within", value: "x")]))
+        let fields = (try bad.json()["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+        #expect(bad.status == 422 && fields == ["within", "breached_within"])
+        let agent = try Stack.token(.agent)
+        #expect(try await HTTP.get(dispatch.appending(path: "v1/team-queues"), token: agent).status == 403)
+    }
+
     @Test("clocks live in the database: a breach due while dispatch was down fires once when it is back")
     func survivesRestart() async throws {
         try await withServicesToMyself {

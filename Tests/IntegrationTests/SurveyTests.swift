@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import KefuContracts
+import KefuServiceKit
 import KefuStorage
 import Testing
 
@@ -154,6 +155,36 @@ struct SurveyTests {
         // Escalation offers it to the supervisor of the team that holds it (dispatch's SLA tests cover who that is).
         let escalated = try #require(events.first { $0.subject == ticket.number && $0.type == "kefu.ticket.escalated" })
         #expect((escalated.data.escalationLevel ?? 0) >= 1)
+        try await complaintsList(shows: ticket.number, comment: "工程师迟到三小时")
+    }
+
+    /// Supervisors page through complaints, newest first; agents may not; bad paging is named.
+    func complaintsList(shows number: String, comment: String) async throws {
+        let complaints = survey.appending(path: "v1/complaints")
+        let newest = try await HTTP.get(complaints.appending(queryItems: [.init(name: "limit", value: "200")])).json()
+        let items = try #require(newest["items"] as? [[String: Any]])
+        let ours = try #require(items.first { $0["ticket_number"] as? String == number })
+        #expect(ours["comment"] as? String == comment && ours["csat"] as? Int == 1 && ours["complaint"] as? Bool == true)
+        let answered = items.compactMap { $0["answered_at"] as? String }
+        #expect(answered == answered.sorted(by: >), "newest first")
+        // Page by page, the same complaints in the same order.
+        var paged: [String] = []
+        var cursor: String?
+        repeat {
+            var query = [URLQueryItem(name: "limit", value: "1")]
+            if let cursor { query.append(.init(name: "cursor", value: cursor)) }
+            let page = try await HTTP.get(complaints.appending(queryItems: query)).json()
+            paged += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            cursor = page["next_cursor"] as? String
+        } while cursor != nil && paged.count < min(items.count, 5)
+        #expect(paged == Array(items.prefix(paged.count)).compactMap { $0["id"] as? String })
+        let bad = try await HTTP.get(complaints.appending(queryItems: [.init(name: "limit", value: "0"), .init(name: "cursor", value: "x")]))
+        #expect(bad.status == 422)
+        let problem = try bad.json()
+        let fields = (problem["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+        #expect(fields.contains("limit") && fields.contains("cursor"))
+        let agent = try Stack.token(.agent)
+        #expect(try await HTTP.get(complaints, token: agent).status == 403)
     }
 
     @Test("an SMS digit answers the newest open survey for that phone; other texts are not scores")
@@ -198,13 +229,75 @@ struct SurveyTests {
         #expect(page.status == 410 && page.page.contains("问卷已过期"))
     }
 
-    @Test("the public pages are rate limited per client")
-    func rateLimit() async throws {
-        var statuses: [Int] = []
-        for _ in 0..<40 {
-            statuses.append(try await HTTP.get(survey.appending(path: "s/\(unique("nothing"))"), token: nil).status)
-        }
-        #expect(statuses.contains(429))
-        #expect(statuses.first == 404)
+    /// A GET of a survey page as a client at `address`, behind the trusted proxy (the test
+    /// profile trusts 127.0.0.1, where the tests connect from).
+    func status(_ path: String, from address: String) async throws -> Int {
+        var request = URLRequest(url: survey.appending(path: path))
+        request.setValue(address, forHTTPHeaderField: "X-Forwarded-For")
+        return (try await Self.cookieless.data(for: request).1 as! HTTPURLResponse).statusCode
     }
+
+    @Test("the public pages are rate limited per link and client, and per client across links, behind a trusted proxy")
+    func rateLimit() async throws {
+        // One link hammered from one address is held back…
+        let link = "s/\(unique("nothing"))"
+        var statuses: [Int] = []
+        for _ in 0..<40 { statuses.append(try await status(link, from: "198.51.100.7")) }
+        #expect(statuses.first == 404)
+        #expect(statuses.contains(429))
+        // …but customers behind the same proxy or NAT, at their own addresses, are not.
+        #expect(try await status(link, from: "198.51.100.8") == 404)
+        #expect(try await status(link, from: "203.0.113.9, 198.51.100.9") == 404)
+        // And nobody tries links by the thousand from one address.
+        var spread: [Int] = []
+        for index in 0..<600 {
+            spread.append(try await status("s/\(unique("guess"))-\(index)", from: "192.0.2.44"))
+            if spread.last == 429 { break }
+        }
+        #expect(spread.contains(429), "many links from one address hit the address limit")
+        #expect(try await status("s/\(unique("other"))", from: "192.0.2.45") == 404)
+    }
+
+    @Test("a ticket resolved again after its survey was answered closes after the quiet period; a customer's reply calls it off")
+    func reclosing() async throws {
+        let monitor = try await EventMonitor(bindingKey: "ticket.closed")
+        defer { monitor.close() }
+        func resolvedAgainAfterAnswer() async throws -> (number: String, email: String) {
+            let email = "\(unique("reclose"))@example.com"
+            let ticket = try await resolvedTicket(customer: ["email": email])
+            let url = try await link(mailedTo: email)
+            let page = try await open(url)
+            #expect(try await post(url, form: ["csrf": try #require(page.csrf), "csat": "5"], cookie: page.cookie).status == 200)
+            #expect(try await eventually { try await intakeStatus(ticket.number) == "closed" ? true : nil } == true)
+            #expect(try await HTTP.send("POST", dispatch.appending(path: "v1/tickets/\(ticket.number)/reopen"),
+                                        json: ["reason": "the customer called back"]).status == 200)
+            _ = try await eventually { try await intakeStatus(ticket.number) == "reopened" ? true : nil }
+            let resolved = try await eventually { () -> Int? in
+                let answer = try await HTTP.send("POST", dispatch.appending(path: "v1/tickets/\(ticket.number)/resolve"),
+                                                 json: ["code": "repaired", "summary": "再次处理"])
+                return answer.status == 200 ? 200 : nil
+            }
+            #expect(resolved == 200)
+            return (ticket.number, email)
+        }
+        let quiet = try await resolvedAgainAfterAnswer().number
+        let closed = try await monitor.collect(timeout: .seconds(40)) { events in
+            events.filter { $0.subject == quiet && $0.source == "/kefu/survey" }.count >= 2
+        }
+        #expect(closed.filter { $0.subject == quiet && $0.source == "/kefu/survey" }.count == 2,
+                "closed once after the answer, once more after the quiet period")
+        #expect(try await eventually { try await intakeStatus(quiet) == "closed" ? true : nil } == true)
+
+        // The customer writes after the second resolution: the ticket reopens, and no close follows.
+        let (spoken, email) = try await resolvedAgainAfterAnswer()
+        let reply = try await HTTP.send("POST", try Stack.url("intake").appending(path: "v1/tickets"), json: [
+            "submission_id": unique("reply"), "channel": "web", "ticket_number": spoken,
+            "customer": ["email": email], "body": "还有一个问题",
+        ], token: try Stack.value("KEFU_INTEGRATOR_TOKEN"))
+        #expect(reply.status == 201 || reply.status == 200)
+        try await Task.sleep(for: .seconds(12))  // past the quiet period
+        let status = try await intakeStatus(spoken)
+        #expect(status == "reopened" || status == "assigned", "reopened and worked again, not closed: \(status ?? "-")")
+    }
+
 }

@@ -55,11 +55,13 @@ enum Stack {
     /// Spawned and reaped by hand on a dispatch thread: Foundation's `Process` can miss the exit
     /// of a script whose children outlive it, and `waitpid` must not block the cooperative pool.
     static func service(_ action: String, _ name: String) async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let status = await run(["/bin/bash", root.appendingPathComponent("deploy/kefu").path, "service", action, name, "test"])
+        let status = await run(["/bin/bash", script, "service", action, name, "test"])
         guard status == 0 else { throw StackError("deploy/kefu service \(action) \(name) failed (\(status))") }
     }
+
+    /// deploy/kefu, the stack's own script.
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("deploy/kefu").path
 
     /// Runs a program to its end and answers its wait status.
     static func run(_ arguments: [String]) async -> Int32 {
@@ -138,6 +140,7 @@ final class EventMonitor: Sendable {
         consumer = AMQPConsumer(configuration: try Stack.amqp("monitor"),
                                 source: .exclusive(bindings: [.init(exchange: KefuExchange.events, routingKey: bindingKey)]),
                                 prefetch: 500, logger: Stack.logger)
+        consumer.start()
         _ = try await consumer.queueName()
     }
 
@@ -168,8 +171,10 @@ final class Gateway: Sendable {
     init() async throws {
         let configuration = try Stack.amqp("integrator")
         publisher = AMQPPublisher(configuration: configuration, logger: Stack.logger)
+        publisher.start()
         replies = AMQPConsumer(configuration: configuration, source: .exclusive(bindings: []), prefetch: 500,
                                logger: Stack.logger)
+        replies.start()
         replyQueue = try await replies.queueName()
     }
 
@@ -279,5 +284,67 @@ func withServicesToMyself<T>(_ body: () async throws -> T) async throws -> T {
     } catch {
         await ServiceTurns.shared.release()
         throw error
+    }
+}
+
+/// RabbitMQ's management API, as the stack's admin user: for looking at queues and connections
+/// from the outside, and closing connections as an operator would.
+enum Management {
+    static func call(_ method: String, _ path: String, json: Any? = nil) async throws -> (status: Int, body: Data) {
+        let base = try Stack.value("KEFU_AMQP_MANAGEMENT_URL")
+        let admin = try Stack.value("KEFU_ADMIN_AMQP_URL")
+        let credentials = String(admin.dropFirst("amqp://".count).prefix { $0 != "@" })
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        request.setValue("Basic " + Data(credentials.utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
+        if let json {
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, data)
+    }
+
+    static func get(_ path: String) async throws -> Any {
+        try JSONSerialization.jsonObject(with: try await call("GET", path).body)
+    }
+
+    /// The names of the connections a broker user holds now.
+    static func connections(user: String) async throws -> [String] {
+        let list = try await get("/api/connections") as? [[String: Any]] ?? []
+        return list.filter { $0["user"] as? String == user }.compactMap { $0["name"] as? String }
+    }
+
+    /// The connections a client opened under `connectionName` (AMQPConfiguration.Options).
+    static func connections(named connectionName: String) async throws -> [String] {
+        let list = try await get("/api/connections") as? [[String: Any]] ?? []
+        return list.filter { $0["user_provided_name"] as? String == connectionName }.compactMap { $0["name"] as? String }
+    }
+
+    /// Closes every connection of `user`, as an operator (or a broker restart) would.
+    static func closeConnections(user: String) async throws -> [String] {
+        try await close(try await connections(user: user))
+    }
+
+    static func closeConnections(named connectionName: String) async throws -> [String] {
+        try await close(try await connections(named: connectionName))
+    }
+
+    private static func close(_ names: [String]) async throws -> [String] {
+        for name in names {
+            _ = try await call("DELETE", "/api/connections/" + name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+        }
+        return names
+    }
+
+    /// A queue's ready and unacknowledged counts, as the broker last reported them.
+    static func queueCounts(_ queue: String) async throws -> (ready: Int, unacknowledged: Int) {
+        let info = try await get("/api/queues/kefu/" + queue.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            as? [String: Any] ?? [:]
+        return (info["messages_ready"] as? Int ?? -1, info["messages_unacknowledged"] as? Int ?? -1)
+    }
+
+    static func deleteQueue(_ queue: String) async throws {
+        _ = try await call("DELETE", "/api/queues/kefu/" + queue.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
     }
 }

@@ -40,6 +40,63 @@ struct WorkflowTests {
         #expect(queue.map { $0["number"] as? String } == [number])
     }
 
+    @Test("what an agent's screen reads: their queue, the waiting and team queues, notes, clocks paused while waiting, an agent")
+    func screens() async throws {
+        let org = try await assignments.organisation(stations: ["v": false])
+        let station = try #require(org.stations["v"])
+        let owner = try await assignments.agent("viewer", team: station, ["max_open": 1])
+        let mate = try await assignments.agent("mate", team: station, ["max_open": 0])
+        let numbers = try await assignments.send(2, team: station)
+        let held = try await eventually { () -> String? in
+            for number in numbers where try await HTTP.get(dispatch.appending(path: "v1/tickets/\(number)")).json()["agent_id"] as? String == owner {
+                return number
+            }
+            return nil
+        }
+        let number = try #require(held)
+        let other = try #require(numbers.first { $0 != number })
+        let ownerToken = try Stack.token(.agent, subject: owner), mateToken = try Stack.token(.agent, subject: mate)
+        func queue(_ view: String?, _ token: String) async throws -> [String] {
+            let url = dispatch.appending(path: "v1/queue").appending(queryItems: view.map { [.init(name: "view", value: $0)] } ?? [])
+            return try await HTTP.get(url, token: token).jsonArray().compactMap { $0["number"] as? String }
+        }
+        #expect(try await queue(nil, ownerToken) == [number])
+        #expect(try await queue("mine", mateToken).isEmpty)
+        #expect(try await eventually { Set(try await queue("team", mateToken)).isSuperset(of: numbers) ? true : nil } == true,
+                "the team's queue holds both: one held, one that nobody in the station has room for")
+        let bad = try await HTTP.get(dispatch.appending(path: "v1/queue").appending(queryItems: [.init(name: "view", value: "all")]),
+                                     token: ownerToken)
+        let badFields = (try bad.json()["errors"] as? [[String: String]] ?? []).compactMap { $0["field"] }
+        #expect(bad.status == 422 && badFields == ["view"])
+
+        #expect(try await post(number, "accept", token: ownerToken).status == 200)
+        #expect(try await post(number, "notes", ["text": "客户说明天在工地", "internal": true], token: ownerToken).status == 201)
+        #expect(try await post(number, "notes", ["text": "请提供铭牌照片", "internal": false], token: ownerToken).status == 201)
+        #expect(try await post(number, "waiting", ["on": "customer"], token: ownerToken).status == 200)
+        #expect(try await queue("waiting", ownerToken) == [number], "waiting on the customer")
+        #expect(try await queue("waiting", mateToken).isEmpty)
+        let notes = try await HTTP.get(dispatch.appending(path: "v1/tickets/\(number)/notes"), token: mateToken).jsonArray()
+        #expect(notes.map { $0["text"] as? String } == ["客户说明天在工地", "请提供铭牌照片"])
+        #expect(notes.map { $0["internal"] as? Bool } == [true, false] && notes.allSatisfy { $0["author"] as? String == owner })
+
+        let clocks = try await HTTP.get(dispatch.appending(path: "v1/tickets/\(number)/clocks"), token: ownerToken).jsonArray()
+        let byTarget = Dictionary(uniqueKeysWithValues: clocks.map { ($0["target"] as? String ?? "", $0) })
+        #expect(byTarget["first_response"]?["stopped"] as? Bool == true, "the reply met the first response")
+        let resolution = try #require(byTarget["resolution"])
+        #expect(resolution["paused"] as? Bool == true && resolution["due_at"] == nil && resolution["breached"] as? Bool == false)
+        #expect((resolution["target_seconds"] as? Double ?? 0) > (resolution["elapsed_seconds"] as? Double ?? .infinity))
+        let entry = try #require(try await HTTP.get(dispatch.appending(path: "v1/queue"), token: ownerToken).jsonArray().first)
+        #expect((entry["resolution_left_seconds"] as? Double ?? 0) > 0 && entry["channel"] as? String == "phone")
+        #expect(try await HTTP.get(dispatch.appending(path: "v1/tickets/KF-19990101-000001/clocks"), token: ownerToken).status == 404)
+        #expect(try await HTTP.get(dispatch.appending(path: "v1/tickets/KF-19990101-000001/notes"), token: ownerToken).status == 404)
+
+        let agent = try await HTTP.get(dispatch.appending(path: "v1/agents/\(owner)"), token: ownerToken)
+        let agentTeam = try agent.json()["team_id"] as? String
+        #expect(agent.status == 200 && agentTeam == station)
+        #expect(try await HTTP.get(dispatch.appending(path: "v1/agents/\(unique("nobody"))"), token: ownerToken).status == 404)
+        #expect(try await HTTP.get(dispatch.appending(path: "v1/agents/\(owner)"), token: try Stack.token(.integrator)).status == 403)
+    }
+
     @Test("accept, notes, waiting on the customer until they reply, transfer, resolve with a code, reopen")
     func fullDay() async throws {
         // Through intake, so that the customer's reply really comes from intake.

@@ -1,5 +1,6 @@
 import Foundation
 import KefuClassification
+import KefuConsole
 import KefuDispatch
 import KefuIntake
 import KefuMessaging
@@ -47,8 +48,9 @@ struct BrokerDefinitionsTests {
         }
     }
 
-    static let services = [IntakeService.definition, ClassificationService.definition, DispatchService.definition,
-                           try! NotificationService.definition(environment: [:]), try! SurveyService.definition(environment: [:])]
+    static let services = [try! IntakeService.definition(environment: [:]), ClassificationService.definition, DispatchService.definition,
+                           try! NotificationService.definition(environment: [:]), try! SurveyService.definition(environment: [:]),
+                           try! ConsoleService.definition(environment: ["KEFU_AUTH_KEY": String(repeating: "k", count: 32)])]
 
     func load() throws -> Definitions {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -26,7 +26,7 @@ struct SubmissionValidationTests {
         }
     }
 
-    @Test("DESIGN.md's example is valid and decodes every field")
+    @Test("the contract's example is valid and decodes every field")
     func designExample() throws {
         let submission = try Submission.validate(json: Array(Self.example.utf8), expectedChannel: "phone").get()
         #expect(submission.submissionID == "pbx-20261123-0001")

@@ -11,10 +11,23 @@ struct WireFormatTests {
         let configuration = try AMQPConfiguration(url: "amqp://kefu-intake:p%40ss@127.0.0.1:5682/kefu")
         #expect(configuration.user == "kefu-intake")
         #expect(configuration.password == "p@ss")
-        #expect(configuration.port == 5682)
+        #expect(configuration.endpoints == [.init(host: "127.0.0.1", port: 5682)])
         #expect(configuration.virtualHost == "kefu")
         #expect(try AMQPConfiguration(url: "amqp://u:p@localhost").virtualHost == "/")
         #expect(throws: AMQPError.self) { try AMQPConfiguration(url: "http://localhost") }
+    }
+
+    @Test("a cluster is a list of hosts, in the short form or as whole URLs that agree")
+    func amqpCluster() throws {
+        let short = try AMQPConfiguration(url: "amqp://u:p@10.0.0.1:5672,10.0.0.2:5673,10.0.0.3/kefu")
+        #expect(short.endpoints == [.init(host: "10.0.0.1", port: 5672), .init(host: "10.0.0.2", port: 5673),
+                                    .init(host: "10.0.0.3", port: 5672)])
+        #expect(short.virtualHost == "kefu")
+        #expect(short.user == "u")
+        let long = try AMQPConfiguration(url: "amqp://u:p@a:1/kefu, amqp://u:p@b:2/kefu")
+        #expect(long.endpoints.map(\.description) == ["a:1", "b:2"])
+        #expect(throws: AMQPError.self) { try AMQPConfiguration(url: "amqp://u:p@a:1/kefu,amqp://v:p@b:2/kefu") }
+        #expect(throws: AMQPError.self) { try AMQPConfiguration(url: "amqp://u:p@a:1,b:notaport/kefu") }
     }
 
     @Test("PostgreSQL timestamps and bytea read back exactly")

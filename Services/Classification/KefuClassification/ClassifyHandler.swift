@@ -18,8 +18,11 @@ struct ClassifyHandler: BatchMessageHandler, IdempotentMessageHandler {
         let inserted = try DecisionStore.insert(decisions, for: tickets, at: now, in: work)
         for (ticket, decision) in zip(tickets, decisions) where inserted.contains(ticket.ticketNumber) {
             if decision.triage != nil {
-                try TriageStore.enqueue(ticket, decision: decision, timeout: decider.policy.settings.triageTimeoutSeconds,
-                                        at: now, in: work)
+                // A person decides later; meanwhile the ticket is worked, flagged, in the triage team.
+                let settings = decider.policy.settings
+                try TriageStore.enqueue(ticket, decision: decision, timeout: settings.triageTimeoutSeconds, at: now, in: work)
+                try DecisionStore.announce(decision, for: ticket, triage: .pending, teamID: settings.triageTeamID, at: now,
+                                           in: work)
             } else {
                 try DecisionStore.announce(decision, for: ticket, triage: nil, at: now, in: work)
             }
@@ -39,6 +42,9 @@ struct FeedbackHandler: MessageHandler {
                 WHERE ticket_number = $1 RETURNING text
                 """, [correction.ticketNumber, correction.category, correction.recategorisedAt]).first
             guard let text: String = try corrected?.decode("text") else { return }
+            // dispatch cannot check categories against the taxonomy; one it does not hold is not learned.
+            guard try work.query("SELECT 1 FROM classification.categories WHERE id = $1 AND NOT coalesce((body->>'retired')::boolean, false)",
+                                 [correction.category]).count == 1 else { return }
             try work.query("""
                 INSERT INTO classification.training_examples (text, label, source, ticket_number) VALUES ($1, $2, 'correction', $3)
                 """, [text, correction.category, correction.ticketNumber])

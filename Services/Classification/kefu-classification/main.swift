@@ -1,4 +1,4 @@
 import KefuClassification
 import KefuServiceKit
 
-try await ServiceRunner.main(ClassificationService.definition)
+await ServiceRunner.main(ClassificationService.definition)

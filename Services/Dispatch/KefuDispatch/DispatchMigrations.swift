@@ -173,5 +173,23 @@ enum DispatchMigrations {
                 at timestamptz NOT NULL
             );
             """),
+        Migration(version: 105, name: "draining the waiting queue after lock contention and freed capacity", sql: """
+            -- Set when a ticket waits only because other transactions held every candidate for a
+            -- moment: the drainer tries it again at once (docs/architecture.md, dispatch).
+            ALTER TABLE tickets ADD COLUMN retry_assign_at timestamptz;
+            CREATE INDEX tickets_retry_assign ON tickets (retry_assign_at) WHERE retry_assign_at IS NOT NULL;
+            -- Moved on whenever capacity frees up; a sequence, so that bumping it never makes two
+            -- transactions wait for each other.
+            CREATE SEQUENCE capacity_freed;
+            """),
+        Migration(version: 106, name: "retired teams", sql: """
+            -- A retired team keeps its place in old tickets' history but takes no agents, no
+            -- sub-teams and no tickets.
+            ALTER TABLE teams ADD COLUMN retired_at timestamptz;
+            """),
+        Migration(version: 107, name: "the floor: breaches as they happen, queues by team", sql: """
+            CREATE INDEX sla_clocks_breached ON sla_clocks (breached_at) WHERE stopped_at IS NULL AND breached_at IS NOT NULL;
+            CREATE INDEX tickets_open_by_team ON tickets (team_id, status) WHERE status IN ('queued', 'assigned', 'accepted', 'waiting');
+            """),
     ]
 }

@@ -15,12 +15,15 @@ public enum DispatchService {
         consumers: [
             .init(queue: Topology.Queue(name: ticketsQueue, bindings: [
                       .init(exchange: KefuExchange.work, routingKey: TicketClassified.messageType),
+                      .init(exchange: KefuExchange.work, routingKey: TicketTriaged.messageType),
                   ]),
                   makeHandler: { _ in ClassifiedHandler() }),
             .init(queue: Topology.Queue(name: customerEventsQueue, bindings: [
                       .init(exchange: KefuExchange.events, routingKey: StatusEventType.ticketMessageAdded.routingKey),
-                      .init(exchange: KefuExchange.events, routingKey: StatusEventType.ticketReopened.routingKey),
                       .init(exchange: KefuExchange.events, routingKey: StatusEventType.ticketClosed.routingKey),
+                  ], retiredBindings: [
+                      // intake announces a reopening follow-up as a message now; dispatch announces the reopening.
+                      .init(exchange: KefuExchange.events, routingKey: StatusEventType.ticketReopened.routingKey),
                   ]),
                   makeHandler: { _ in CustomerEventsHandler() }),
             .init(queue: Topology.Queue(name: complaintsQueue, bindings: [
@@ -33,5 +36,7 @@ public enum DispatchService {
             TicketRoutes.add(to: router, runtime: runtime)
             QueueRoutes.add(to: router, runtime: runtime)
         },
-        backgroundServices: { runtime in [AcceptanceSweeper(runtime: runtime), ClockSweeper(runtime: runtime)] })
+        backgroundServices: { runtime in
+            [AcceptanceSweeper(runtime: runtime), ClockSweeper(runtime: runtime), QueueDrainer(runtime: runtime)]
+        })
 }

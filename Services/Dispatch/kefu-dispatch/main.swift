@@ -1,4 +1,4 @@
 import KefuDispatch
 import KefuServiceKit
 
-try await ServiceRunner.main(DispatchService.definition)
+await ServiceRunner.main(DispatchService.definition)

@@ -7,7 +7,7 @@ import KefuStorage
 /// An operator's view of refused submissions: list them, fetch the bytes, and replay one once the
 /// cause is fixed, as it was or corrected.
 extension IntakeRoutes {
-    struct RejectedView: Codable, Sendable {
+    struct RejectedView: Codable, RowDecodable, Sendable {
         let id: Int64
         let submissionID: String?
         let integrator: String?
@@ -32,19 +32,6 @@ extension IntakeRoutes {
             id, submission_id, integrator, source, content_type, octet_length(raw) AS size, reasons::text AS reasons,
             received_at, replayed_at, replay_ticket_number
             """
-
-        init(_ row: PostgresRow) throws {
-            id = try row.require("id")
-            submissionID = try row.decode("submission_id")
-            integrator = try row.decode("integrator")
-            source = try row.require("source")
-            contentType = try row.decode("content_type")
-            size = try row.require("size")
-            reasons = try row.json("reasons", as: [FieldError].self)
-            receivedAt = try row.require("received_at")
-            replayedAt = try row.decode("replayed_at")
-            replayTicketNumber = try row.decode("replay_ticket_number")
-        }
     }
 
     static func addRejected(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, settings: IntakeSettings) {

@@ -1,3 +1,4 @@
+public import Foundation
 import KefuContracts
 import KefuMessaging
 public import KefuServiceKit
@@ -10,7 +11,12 @@ public enum IntakeService {
     static let statusEventTypes = StatusEventType.allCases.map(\.routingKey)
         .filter { $0.hasPrefix("ticket.") && $0 != "ticket.created" && $0 != "ticket.message_added" }
 
-    public static let definition: ServiceDefinition = {
+    /// The service as configured by the environment; a bad setting throws, naming the variable.
+    public static func definition(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceDefinition {
+        definition(settings: try IntakeSettings(environment: environment))
+    }
+
+    static func definition(settings: IntakeSettings) -> ServiceDefinition {
         var definition = ServiceDefinition(
             name: "intake",
             defaultHTTPPort: 8081,
@@ -18,7 +24,7 @@ public enum IntakeService {
             consumers: [
                 .init(queue: Topology.Queue(name: submissionsQueue,
                                             bindings: [.init(exchange: KefuExchange.intake, routingKey: "submit.*")]),
-                      makeHandler: { _ in SubmissionHandler(settings: .current) }),
+                      makeHandler: { _ in SubmissionHandler(settings: settings) }),
                 // Every ticket event but the ones intake raises itself and records as it raises them.
                 .init(queue: Topology.Queue(name: statusQueue, bindings: statusEventTypes.map {
                           .init(exchange: KefuExchange.events, routingKey: $0)
@@ -29,12 +35,12 @@ public enum IntakeService {
                       makeHandler: { _ in StatusEventHandler() }),
             ],
             routes: { router, runtime in
-                IntakeRoutes.add(to: router, runtime: runtime, settings: .current)
-                IntakeRoutes.addRejected(to: router, runtime: runtime, settings: .current)
+                IntakeRoutes.add(to: router, runtime: runtime, settings: settings)
+                IntakeRoutes.addRejected(to: router, runtime: runtime, settings: settings)
                 IntakeRoutes.addCustomers(to: router, runtime: runtime)
             },
-            backgroundServices: { runtime in [SubmissionWindowSweeper(runtime: runtime, settings: .current)] })
+            backgroundServices: { runtime in [SubmissionWindowSweeper(runtime: runtime, settings: settings)] })
         definition.repliesToGateways = true
         return definition
-    }()
+    }
 }

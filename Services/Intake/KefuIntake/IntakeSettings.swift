@@ -14,15 +14,6 @@ struct IntakeSettings: Sendable {
     /// repeat within the window gets the same ticket; after it, a new one.
     var submissionWindowDays = 30
 
-    /// Read once at start; a bad value stops the service with the variable's name.
-    static let current: IntakeSettings = {
-        do {
-            return try IntakeSettings(environment: ProcessInfo.processInfo.environment)
-        } catch {
-            fatalError("\(error)")
-        }
-    }()
-
     init() {}
 
     init(environment: [String: String]) throws {

@@ -8,7 +8,11 @@ import KefuServiceKit
 /// A valid submission becomes a ticket; an invalid one is kept in `rejected_submissions`. Either
 /// way the gateway gets its answer on `reply_to`, and the delivery is settled normally: a
 /// rejection is an answer, not a poison message.
-struct SubmissionHandler: BatchMessageHandler {
+///
+/// Idempotent by the contract's key, the integrator and `submission_id`, and never by the AMQP
+/// `message_id`: that one is the gateway's to choose, and gateways that number their messages
+/// per connection reuse it. A repeat, redelivered or resent, is answered again with its ticket.
+struct SubmissionHandler: BatchMessageHandler, IdempotentMessageHandler {
     let settings: IntakeSettings
 
     func handle(batch: [Delivery], in work: UnitOfWork) throws {
@@ -22,7 +26,7 @@ struct SubmissionHandler: BatchMessageHandler {
             case .failure(let error):
                 try TicketStore.reject(raw: delivery.body, contentType: delivery.contentType,
                                        source: "amqp:\(delivery.routingKey)", integrator: delivery.userID ?? "amqp",
-                                       errors: error.errors, in: work)
+                                       errors: error.errors, redelivered: delivery.redelivered, in: work)
                 replies.append((delivery, .rejected(error.errors)))
             }
         }
@@ -46,9 +50,9 @@ struct SubmissionHandler: BatchMessageHandler {
 /// Feeds the status timeline from `kefu.events`, a batch at a time.
 struct StatusEventHandler: BatchMessageHandler, IdempotentMessageHandler {
     func handle(batch: [Delivery], in work: UnitOfWork) throws {
-        let events = try batch.map { try $0.decode(StatusEvent.self) }
-        // intake records its own events when it commits them.
-        try TimelineStore.record(events.filter { $0.source != "/kefu/\(work.service)" }, in: work)
+        // intake records its own events when it commits them, and binds so that they never come
+        // back here (IntakeService.statusEventTypes).
+        try TimelineStore.record(try batch.map { try $0.decode(StatusEvent.self) }, in: work)
     }
 }
 

@@ -12,7 +12,7 @@ struct SubmissionWindowSweeper: Service {
     func run() async throws {
         await runPeriodically(every: .seconds(3600), logger: runtime.logger, failure: "submission window sweep failed") {
             let days = settings.submissionWindowDays
-            let removed = try await runtime.read { connection in
+            let removed = try await runtime.transaction { connection in
                 try connection.query("DELETE FROM intake.submissions WHERE received_at < now() - make_interval(days => $1)",
                                      [days]).affectedRows
             }

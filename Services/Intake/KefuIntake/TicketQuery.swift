@@ -3,9 +3,10 @@ import KefuContracts
 import KefuServiceKit
 import KefuStorage
 
-/// `GET /v1/tickets`: filters, newest first, and an opaque cursor for the next page.
+/// `GET /v1/tickets`: filters, newest first, and an opaque cursor for the next page. `numbers`
+/// looks up a batch of tickets at once; `q` searches (see `TicketQuery+Search.swift`).
 struct TicketQuery: Sendable {
-    struct Summary: Codable, Sendable {
+    struct Summary: Codable, RowDecodable, Sendable {
         let number: String
         let status: String
         let channel: String
@@ -14,6 +15,8 @@ struct TicketQuery: Sendable {
         let priority: String?
         let agentID: String?
         let customerID: String
+        let customerName: String?
+        let customerTier: String
         let createdAt: Date
         let updatedAt: Date
 
@@ -21,6 +24,8 @@ struct TicketQuery: Sendable {
             case number, status, channel, subject, category, priority
             case agentID = "agent_id"
             case customerID = "customer_id"
+            case customerName = "customer_name"
+            case customerTier = "customer_tier"
             case createdAt = "created_at"
             case updatedAt = "updated_at"
         }
@@ -34,6 +39,10 @@ struct TicketQuery: Sendable {
     var createdTo: Date?
     var limit = 50
     var after: (time: String, number: String)?
+    /// Only these tickets (at most `maximumLimit`).
+    var numbers: [String]?
+    /// Words, a ticket number, a phone number or an e-mail address.
+    var search: Search?
     /// Only this integrator's tickets.
     var integrator: String?
 
@@ -66,6 +75,17 @@ struct TicketQuery: Sendable {
                 errors.append(FieldError(field: "limit", message: "must be a whole number from 1 to \(Self.maximumLimit)"))
             }
         }
+        if let text = query("numbers") {
+            let list = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if list.isEmpty || list.count > Self.maximumLimit {
+                errors.append(FieldError(field: "numbers", message: "must list 1 to \(Self.maximumLimit) ticket numbers, comma-separated"))
+            }
+            numbers = list
+        }
+        if let text = query("q") {
+            search = Search(text)
+            if search == nil { errors.append(FieldError(field: "q", message: "must be 1 to 200 characters")) }
+        }
         if let text = query("cursor") {
             after = Self.decodeCursor(text)
             if after == nil { errors.append(FieldError(field: "cursor", message: "is not a cursor this API gave out")) }
@@ -80,26 +100,26 @@ struct TicketQuery: Sendable {
     }
 
     func run(on connection: PostgresConnection) throws -> Page<Summary> {
+        let parameters: [(any PostgresEncodable)?] = [
+            status, channel, customerID, category, createdFrom, createdTo, integrator, after?.time, after?.number, limit + 1,
+            numbers, search?.pattern, search?.number, search?.phone, search?.email,
+        ]
         let rows = Array(try connection.query("""
-            SELECT number, status, channel, subject, category, priority, agent_id, customer_id::text AS customer_id,
-                   created_at, updated_at, created_at::text AS cursor_time
-            FROM intake.tickets
-            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR channel = $2)
-              AND ($3::uuid IS NULL OR customer_id = $3) AND ($4::text IS NULL OR category = $4)
-              AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at < $6)
-              AND ($7::text IS NULL OR integrator = $7)
-              AND ($8::timestamptz IS NULL OR (created_at, number) < ($8::timestamptz, $9::text))
-            ORDER BY created_at DESC, number DESC
+            SELECT t.number, t.status, t.channel, t.subject, t.category, t.priority, t.agent_id,
+                   t.customer_id::text AS customer_id, c.name AS customer_name, c.tier AS customer_tier,
+                   t.created_at, t.updated_at, t.created_at::text AS cursor_time
+            FROM intake.tickets t JOIN intake.customers c ON c.id = t.customer_id
+            WHERE ($1::text IS NULL OR t.status = $1) AND ($2::text IS NULL OR t.channel = $2)
+              AND ($3::uuid IS NULL OR t.customer_id = $3) AND ($4::text IS NULL OR t.category = $4)
+              AND ($5::timestamptz IS NULL OR t.created_at >= $5) AND ($6::timestamptz IS NULL OR t.created_at < $6)
+              AND ($7::text IS NULL OR t.integrator = $7)
+              AND ($8::timestamptz IS NULL OR (t.created_at, t.number) < ($8::timestamptz, $9::text))
+              AND ($11::text[] IS NULL OR t.number = ANY ($11::text[]))
+              AND ($12::text IS NULL OR \(Search.condition))
+            ORDER BY t.created_at DESC, t.number DESC
             LIMIT $10
-            """, [status, channel, customerID, category, createdFrom, createdTo, integrator, after?.time, after?.number,
-                  limit + 1]))
-        let items = try rows.prefix(limit).map { row in
-            Summary(number: try row.require("number"), status: try row.require("status"),
-                    channel: try row.require("channel"), subject: try row.decode("subject"),
-                    category: try row.decode("category"), priority: try row.decode("priority"),
-                    agentID: try row.decode("agent_id"), customerID: try row.require("customer_id"),
-                    createdAt: try row.require("created_at"), updatedAt: try row.require("updated_at"))
-        }
+            """, parameters))
+        let items = try rows.prefix(limit).map(Summary.init)
         var next: String?
         if rows.count > limit, let last = rows.prefix(limit).last {
             next = Self.encodeCursor(time: try last.require("cursor_time"), number: try last.require("number"))

@@ -6,8 +6,10 @@ import KefuStorage
 /// Refused submissions are kept, never dropped.
 extension TicketStore {
     /// Keeps a refused submission with its reasons and tells monitoring tools, without its content.
+    /// Keeps a refused submission with its reasons. A redelivery of one already kept (the broker
+    /// gave it again after a crash before the ack) is answered again but not stored twice.
     static func reject(raw: [UInt8], contentType: String?, source: String, integrator: String, errors: [FieldError],
-                       in work: UnitOfWork) throws {
+                       redelivered: Bool = false, in work: UnitOfWork) throws {
         // Whatever the sender put in these, the refusal itself must be storable.
         func storable(_ text: String?) -> String? {
             text.map { String($0.replacingNUL().prefix(200)) }
@@ -16,11 +18,15 @@ extension TicketStore {
         let contentType = storable(contentType)
         let source = storable(source) ?? "unknown"
         let integrator = storable(integrator) ?? "unknown"
-        try work.query("""
+        let kept = try work.query("""
             INSERT INTO intake.rejected_submissions (submission_id, source, content_type, raw, reasons, integrator)
-            VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+            SELECT $1, $2, $3, $4, $5::jsonb, $6
+            WHERE NOT $7 OR NOT EXISTS (
+                SELECT 1 FROM intake.rejected_submissions
+                WHERE integrator = $6 AND received_at > now() - interval '1 day' AND raw = $4)
             """, [submissionID, source, contentType, Data(raw), String(decoding: try KefuJSON.encode(errors), as: UTF8.self),
-                  integrator])
+                  integrator, redelivered]).affectedRows == 1
+        guard kept else { return }
         try work.emit(.submissionRejected, subject: submissionID,
                       data: StatusEventData(status: "rejected", reasons: errors))
     }

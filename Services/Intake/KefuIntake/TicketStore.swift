@@ -127,9 +127,10 @@ enum TicketStore {
                                               customer: created.customer, linked: created.linked, at: now, in: work))
         }
         for (incoming, (number, place)) in zip(fresh, zip(numbers, placed)) where place.outcome != .created {
+            // A follow-up that reopens a ticket is announced as what it is, a message; dispatch,
+            // which owns the workflow, puts the ticket back into work and announces the reopening.
             let reopened = place.outcome == .reopened
-            let event = StatusEvent(service: work.service, type: reopened ? .ticketReopened : .ticketMessageAdded,
-                                    subject: number, time: now,
+            let event = StatusEvent(service: work.service, type: .ticketMessageAdded, subject: number, time: now,
                                     data: StatusEventData(ticketNumber: number, status: reopened ? "reopened" : nil,
                                                           channel: incoming.submission.channel.rawValue, occurredAt: now))
             try work.emit(event)

@@ -1,4 +1,4 @@
 import KefuIntake
 import KefuServiceKit
 
-try await ServiceRunner.main(IntakeService.definition)
+await ServiceRunner.main(try IntakeService.definition())

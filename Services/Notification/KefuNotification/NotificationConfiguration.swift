@@ -37,6 +37,9 @@ struct NotificationConfiguration: Sendable {
     var mailDomain = "kefu.localhost"
     var sms = SMS()
     var retry = Retry()
+    /// `KEFU_ACK_WAIT_SECONDS` (60): how long an acknowledgement waits for the ticket's
+    /// first-response target before it goes without one.
+    var acknowledgementWait: Double = 60
     /// `KEFU_NOTIFY_TIMEOUT_SECONDS` (10): one attempt's limit, per channel.
     var timeout = 10.0
     /// `KEFU_NOTIFY_RATE_EMAIL`, `_SMS`, `_WEBHOOK`: deliveries a second per channel and replica.
@@ -79,6 +82,7 @@ struct NotificationConfiguration: Sendable {
         configuration.sms.sender = reader.text("KEFU_SMS_SENDER") ?? configuration.sms.sender
         configuration.sms.maxParts = Int(try reader.number("KEFU_SMS_MAX_PARTS", atLeast: 1) ?? 3)
         configuration.retry.maxAttempts = Int(try reader.number("KEFU_NOTIFY_MAX_ATTEMPTS", atLeast: 1) ?? 6)
+        configuration.acknowledgementWait = try reader.number("KEFU_ACK_WAIT_SECONDS", atLeast: 0) ?? 60
         configuration.retry.baseDelay = try reader.number("KEFU_NOTIFY_BACKOFF_SECONDS", atLeast: 0.1) ?? 30
         configuration.retry.maxDelay = try reader.number("KEFU_NOTIFY_BACKOFF_MAX_SECONDS", atLeast: 0.1) ?? 3600
         configuration.timeout = try reader.number("KEFU_NOTIFY_TIMEOUT_SECONDS", atLeast: 0.5) ?? 10

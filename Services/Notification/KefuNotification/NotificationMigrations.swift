@@ -104,5 +104,36 @@ enum NotificationMigrations {
                 updated_at timestamptz NOT NULL DEFAULT now()
             );
             """),
+        Migration(version: 102, name: "acknowledgements that wait for the ticket's targets and language", sql: """
+            -- The acknowledgement goes when dispatch has the ticket's first-response target
+            -- (ticket.scheduled), or at ack_due_at without a promise if that is slow to come.
+            ALTER TABLE tickets ADD COLUMN ack_due_at timestamptz, ADD COLUMN acknowledged_at timestamptz;
+            CREATE INDEX tickets_ack_due ON tickets (ack_due_at) WHERE acknowledged_at IS NULL;
+            CREATE TABLE ticket_schedules (
+                ticket_number text PRIMARY KEY,
+                language text NOT NULL,
+                first_response_due_at timestamptz NOT NULL
+            );
+            """),
+        Migration(version: 103, name: "customer messages that came before their ticket", sql: """
+            -- A message for a ticket's customer (a reply, the survey's invitation) can come
+            -- before notification has heard of the ticket: it waits here for ticket.created.
+            CREATE TABLE parked_messages (
+                id bigserial PRIMARY KEY,
+                ticket_number text NOT NULL,
+                customer_id text NOT NULL,
+                routing_key text NOT NULL,
+                type text,
+                message_id text,
+                body bytea NOT NULL,
+                parked_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX parked_messages_ticket ON parked_messages (ticket_number);
+            CREATE INDEX parked_messages_customer ON parked_messages (customer_id);
+            CREATE INDEX parked_messages_parked_at ON parked_messages (parked_at);
+            """),
+        Migration(version: 104, name: "a webhook's recent deliveries", sql: """
+            CREATE INDEX deliveries_subscription ON deliveries (subscription_id, created_at DESC) WHERE subscription_id IS NOT NULL;
+            """),
     ]
 }

@@ -30,6 +30,7 @@ public enum NotificationService {
             consumers: [
                 .init(queue: Topology.Queue(name: ticketsQueue, bindings: [
                           .init(exchange: KefuExchange.work, routingKey: TicketCreated.messageType),
+                          .init(exchange: KefuExchange.work, routingKey: TicketScheduled.messageType),
                       ]),
                       makeHandler: { runtime in AcknowledgementHandler(planner: planner(configuration, runtime)) }),
                 .init(queue: Topology.Queue(name: customersQueue, bindings: [
@@ -58,6 +59,7 @@ public enum NotificationService {
             },
             backgroundServices: { runtime in
                 [
+                    AcknowledgementSweeper(runtime: runtime, planner: planner(configuration, runtime)),
                     DeliveryWorker(channel: .email, transport: EmailTransport(configuration: configuration), runtime: runtime,
                                    configuration: configuration),
                     DeliveryWorker(channel: .sms, transport: SMSTransport(configuration: configuration), runtime: runtime,

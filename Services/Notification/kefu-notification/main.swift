@@ -1,4 +1,4 @@
 import KefuNotification
 import KefuServiceKit
 
-try await ServiceRunner.main(NotificationService.definition())
+await ServiceRunner.main(try NotificationService.definition())

@@ -105,5 +105,22 @@ enum SurveyMigrations {
             );
             CREATE INDEX ticket_facts_created ON ticket_facts (created_at);
             """),
+        Migration(version: 102, name: "closing tickets resolved again after their survey", sql: """
+            -- A ticket resolved again after its survey was answered or expired gets no second
+            -- survey: it closes after a quiet period, unless the customer writes again first.
+            CREATE TABLE reclosings (
+                ticket_number text PRIMARY KEY,
+                channel text,
+                category text,
+                resolved_at timestamptz NOT NULL,
+                close_at timestamptz NOT NULL,
+                closed_at timestamptz
+            );
+            CREATE INDEX reclosings_due ON reclosings (close_at) WHERE closed_at IS NULL;
+            """),
+        Migration(version: 103, name: "complaints, newest first", sql: """
+            -- GET /v1/complaints pages through these, newest answer first.
+            CREATE INDEX surveys_complaints ON surveys (answered_at DESC, (id::text) DESC) WHERE complaint;
+            """),
     ]
 }

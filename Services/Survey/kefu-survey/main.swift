@@ -1,4 +1,4 @@
 import KefuServiceKit
 import KefuSurvey
 
-try await ServiceRunner.main(SurveyService.definition())
+await ServiceRunner.main(try SurveyService.definition())

@@ -20,7 +20,8 @@ public struct AuthMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if path == "/health/live" || path == "/health/ready" || options.publicPathPrefixes.contains(where: path.hasPrefix) {
+        if path == "/health/live" || path == "/health/ready" || options.publicPaths.contains(path)
+            || options.publicPathPrefixes.contains(where: path.hasPrefix) {
             return try await next(request, context)
         }
         if path == "/metrics", options.metricsPublic || Self.isLoopback(context.remoteAddress) {
@@ -72,6 +73,8 @@ public struct AuthOptions: Sendable {
     /// Path prefixes served without a token, such as survey's pages for customers; those
     /// routes guard themselves.
     public var publicPathPrefixes: [String] = []
+    /// Exact paths served without a token.
+    public var publicPaths: Set<String> = []
 
     public init() {}
 }

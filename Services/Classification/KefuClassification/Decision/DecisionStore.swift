@@ -38,13 +38,28 @@ enum DecisionStore {
 
     /// Hands the ticket to dispatch and tells monitoring tools it is classified.
     static func announce(_ decision: Decision, for ticket: TicketCreated, triage: TicketClassified.TriageOutcome?,
-                         at now: Date, in work: UnitOfWork) throws {
+                         teamID: String? = nil, at now: Date, in work: UnitOfWork) throws {
         try work.send(TicketClassified(
             ticketNumber: ticket.ticketNumber, channel: ticket.channel, customerID: ticket.customer.id,
             customerTier: ticket.customer.tier, category: decision.category, priority: decision.priority,
             slaClass: decision.slaClass, language: decision.language, complaint: decision.complaint, triage: triage,
-            productModel: ticket.product?.model, site: Coordinates(ticket.metadata?["site"]), classifiedAt: now),
+            productModel: ticket.product?.model, site: Coordinates(ticket.metadata?["site"]), teamID: teamID,
+            classifiedAt: now),
             id: "ticket.classified:\(ticket.ticketNumber)")
+        try work.emit(.ticketClassified, subject: ticket.ticketNumber, data: StatusEventData(
+            ticketNumber: ticket.ticketNumber, status: "classified", channel: ticket.channel.rawValue,
+            category: decision.category, priority: decision.priority.rawValue, slaClass: decision.slaClass,
+            occurredAt: now, complaint: decision.complaint))
+    }
+
+    /// Tells dispatch, which holds the ticket already, how triage ended, and monitoring tools
+    /// that the ticket's classification is settled.
+    static func announceTriaged(_ decision: Decision, for ticket: TicketCreated, outcome: TicketClassified.TriageOutcome,
+                                teamID: String?, decidedBy: String?, at now: Date, in work: UnitOfWork) throws {
+        try work.send(TicketTriaged(
+            ticketNumber: ticket.ticketNumber, outcome: outcome, category: decision.category, priority: decision.priority,
+            slaClass: decision.slaClass, complaint: decision.complaint, teamID: teamID, decidedBy: decidedBy, triagedAt: now),
+            id: "ticket.triaged:\(ticket.ticketNumber)")
         try work.emit(.ticketClassified, subject: ticket.ticketNumber, data: StatusEventData(
             ticketNumber: ticket.ticketNumber, status: "classified", channel: ticket.channel.rawValue,
             category: decision.category, priority: decision.priority.rawValue, slaClass: decision.slaClass,

@@ -6,7 +6,7 @@ import KefuStorage
 
 /// Training examples and model versions in classification's schema.
 enum ModelStore {
-    struct Version: Codable, Sendable {
+    struct Version: Codable, RowDecodable, Sendable {
         let version: Int
         let examples: Int
         let labels: Int
@@ -24,17 +24,6 @@ enum ModelStore {
         }
 
         static let columns = "version, examples, labels, accuracy, calibration_error, active, trained_by, created_at"
-
-        init(_ row: PostgresRow) throws {
-            version = try row.require("version")
-            examples = try row.require("examples")
-            labels = try row.require("labels")
-            accuracy = try row.require("accuracy")
-            calibrationError = try row.require("calibration_error")
-            active = try row.require("active")
-            trainedBy = try row.require("trained_by")
-            createdAt = try row.require("created_at")
-        }
     }
 
     static func add(_ examples: [TextModel.Example], source: String, in work: UnitOfWork) throws {

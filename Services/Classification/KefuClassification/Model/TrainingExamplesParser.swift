@@ -6,11 +6,12 @@ import KefuContracts
 enum TrainingExamplesParser {
     static let maximumTextCharacters = 10_000
 
-    static func parse(_ bytes: [UInt8], mediaType: String) -> Result<[TextModel.Example], ValidationError> {
+    /// The examples, each with the line it came from.
+    static func parse(_ bytes: [UInt8], mediaType: String) -> Result<[(line: Int, example: TextModel.Example)], ValidationError> {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(ValidationError([FieldError(field: "", message: "is not valid UTF-8")]))
         }
-        var examples: [TextModel.Example] = []
+        var examples: [(line: Int, example: TextModel.Example)] = []
         var errors: [FieldError] = []
         let rows = mediaType == "text/csv" ? CSV.rows(text) : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for (offset, row) in rows.enumerated() {
@@ -36,7 +37,7 @@ enum TrainingExamplesParser {
             } else if trimmedLabel.isEmpty || trimmedLabel.count > 100 || trimmedLabel.utf8.contains(0) {
                 errors.append(FieldError(field: "/lines/\(line)/label", message: "must be 1 to 100 characters"))
             } else {
-                examples.append(TextModel.Example(text: text, label: trimmedLabel))
+                examples.append((line, TextModel.Example(text: text, label: trimmedLabel)))
             }
         }
         if !errors.isEmpty { return .failure(ValidationError(Array(errors.prefix(50)))) }

@@ -6,6 +6,9 @@ public struct ClassificationSettings: Codable, Sendable, Hashable {
     public var modelThreshold: Double = 0.5
     /// How long a ticket may wait in triage before it is dispatched with the best guess, flagged.
     public var triageTimeoutSeconds: Int = 1800
+    /// Where an unsure ticket waits while it is in triage: dispatched at once, flagged, to this
+    /// team (or any team under it); nil for no team in particular. A person's decision may move it.
+    public var triageTeamID: String? = "hq"
     /// Scheduled training: a new model when there are new examples, this often; 0 turns it off.
     public var trainingIntervalHours: Double = 24
     /// A newly trained model replaces the active one when it scores better on its held-out split.
@@ -14,6 +17,7 @@ public struct ClassificationSettings: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case modelThreshold = "model_threshold"
         case triageTimeoutSeconds = "triage_timeout_seconds"
+        case triageTeamID = "triage_team_id"
         case trainingIntervalHours = "training_interval_hours"
         case activateWhenBetter = "activate_when_better"
     }
@@ -25,8 +29,21 @@ public struct ClassificationSettings: Codable, Sendable, Hashable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         modelThreshold = try container.decodeIfPresent(Double.self, forKey: .modelThreshold) ?? modelThreshold
         triageTimeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .triageTimeoutSeconds) ?? triageTimeoutSeconds
+        if container.contains(.triageTeamID) {
+            triageTeamID = try container.decodeIfPresent(String.self, forKey: .triageTeamID)
+        }
         trainingIntervalHours = try container.decodeIfPresent(Double.self, forKey: .trainingIntervalHours) ?? trainingIntervalHours
         activateWhenBetter = try container.decodeIfPresent(Bool.self, forKey: .activateWhenBetter) ?? activateWhenBetter
+    }
+
+    /// `triage_team_id` is written even when null, so that "no team" survives a round trip.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(modelThreshold, forKey: .modelThreshold)
+        try container.encode(triageTimeoutSeconds, forKey: .triageTimeoutSeconds)
+        try container.encode(triageTeamID, forKey: .triageTeamID)
+        try container.encode(trainingIntervalHours, forKey: .trainingIntervalHours)
+        try container.encode(activateWhenBetter, forKey: .activateWhenBetter)
     }
 
     func problems() -> [FieldError] {
@@ -36,6 +53,9 @@ public struct ClassificationSettings: Codable, Sendable, Hashable {
         }
         if !(1...7 * 86_400).contains(triageTimeoutSeconds) {
             errors.append(FieldError(field: "/triage_timeout_seconds", message: "must be 1 second to 7 days"))
+        }
+        if let team = triageTeamID, team.wholeMatch(of: /[A-Za-z0-9_.@-]{1,128}/) == nil {
+            errors.append(FieldError(field: "/triage_team_id", message: "must be a team id (1 to 128 letters, digits or . _ @ -) or null"))
         }
         if !(0...24 * 90).contains(trainingIntervalHours) {
             errors.append(FieldError(field: "/training_interval_hours", message: "must be 0 (off) to 2160 hours"))

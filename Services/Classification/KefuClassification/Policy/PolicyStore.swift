@@ -7,8 +7,7 @@ import KefuStorage
 /// the same transaction, which is how replicas notice it.
 enum PolicyStore {
     static func load(on connection: PostgresConnection) throws -> Policy {
-        let rules = try connection.query("SELECT id, position, body::text AS body FROM classification.rules ORDER BY position, id")
-            .map(rule)
+        let rules = try rules(on: connection)
         let categories = try connection.query("SELECT body::text AS body FROM classification.categories ORDER BY id").map {
             try $0.json("body", as: Category.self)
         }
@@ -18,6 +17,11 @@ enum PolicyStore {
         } ?? ClassificationSettings()
         return Policy(rules: rules, categories: categories, settings: settings,
                       revision: try settingsRow?.require("revision") ?? 0)
+    }
+
+    /// In the order the engine tries them.
+    static func rules(on connection: PostgresConnection) throws -> [Rule] {
+        try connection.query("SELECT id, position, body::text AS body FROM classification.rules ORDER BY position, id").map(rule)
     }
 
     static func rule(_ row: PostgresRow) throws -> Rule {
@@ -71,6 +75,11 @@ enum PolicyStore {
         try work.query("UPDATE classification.settings SET body = $1::jsonb",
                        [String(decoding: try KefuJSON.encode(settings), as: UTF8.self)])
         try bumpRevision(in: work)
+    }
+
+    /// The next scheduled training a new interval from now, rather than from the last run.
+    static func rescheduleTraining(everyHours hours: Double, in work: UnitOfWork) throws {
+        try work.query("UPDATE classification.training_schedule SET next_run_at = now() + make_interval(secs => $1)", [hours * 3600])
     }
 
     /// The SQL that seeds a new schema with the default taxonomy and rules.

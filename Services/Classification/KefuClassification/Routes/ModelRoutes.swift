@@ -8,6 +8,13 @@ import KefuStorage
 enum ModelRoutes {
     struct Added: Codable, Sendable {
         let added: Int
+        /// Labels that were not in the taxonomy, added to it as categories by this upload.
+        let newCategories: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case added
+            case newCategories = "new_categories"
+        }
     }
 
     static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, state: ClassifierState) {
@@ -25,8 +32,15 @@ enum ModelRoutes {
             let bytes = try await request.bodyBytes(limit: 32 << 20)
             switch TrainingExamplesParser.parse(bytes, mediaType: mediaType) {
             case .success(let examples):
-                try await runtime.transaction { work in try ModelStore.add(examples, source: "api", in: work) }
-                return try Response.json(Added(added: examples.count), status: .created)
+                // A label is a category: one the taxonomy lacks is added to it, and the answer says so.
+                let taxonomy = state.currentPolicy.categories
+                let fresh = TrainingLabels.newCategories(for: examples, in: taxonomy)
+                guard fresh.errors.isEmpty else { throw Problem.invalid(Array(fresh.errors.prefix(100))) }
+                try await runtime.transaction { work in
+                    for category in fresh.categories { try PolicyStore.save(category, in: work) }
+                    try ModelStore.add(examples.map(\.example), source: "api", in: work)
+                }
+                return try Response.json(Added(added: examples.count, newCategories: fresh.categories.map(\.id)), status: .created)
             case .failure(let error):
                 throw Problem.invalid(error.errors)
             }

@@ -9,6 +9,13 @@ enum TriageRoutes {
     struct Verdict: Decodable, Sendable {
         let category: String
         let priority: Priority?
+        /// Where dispatch should move the ticket; it stays in its team when left out.
+        let teamID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case category, priority
+            case teamID = "team_id"
+        }
     }
 
     static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, state: ClassifierState) {
@@ -45,7 +52,7 @@ enum TriageRoutes {
                     var decision = decider.decide(TicketFacts(ticket), person: (verdict.category, verdict.priority))
                     decision.triage = Decision.Triage(reason: queued.triage?.reason ?? .lowConfidence, outcome: .decided,
                                                       decidedBy: person)
-                    try TriageStore.decide(ticket, as: decision, by: person, at: Date(), in: work)
+                    try TriageStore.decide(ticket, as: decision, by: person, teamID: verdict.teamID, at: Date(), in: work)
                     return decision
                 }
             }

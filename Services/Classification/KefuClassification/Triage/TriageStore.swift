@@ -69,8 +69,10 @@ enum TriageStore {
                         try row.json("decision", as: Decision.self))
     }
 
-    /// A person decided: the decision is stored, becomes a training example, and goes on to dispatch.
-    static func decide(_ ticket: TicketCreated, as decision: Decision, by person: String, at now: Date, in work: UnitOfWork) throws {
+    /// A person decided: the decision is stored, becomes a training example, and goes on to
+    /// dispatch, which re-routes the ticket (to `teamID`, when the person named one).
+    static func decide(_ ticket: TicketCreated, as decision: Decision, by person: String, teamID: String?, at now: Date,
+                       in work: UnitOfWork) throws {
         try DecisionStore.update(decision, for: ticket.ticketNumber, in: work)
         try work.query("""
             UPDATE classification.triage SET left_at = $2, outcome = 'decided', decided_by = $3 WHERE ticket_number = $1
@@ -78,11 +80,13 @@ enum TriageStore {
         try work.query("""
             INSERT INTO classification.training_examples (text, label, source, ticket_number) VALUES ($1, $2, 'triage', $3)
             """, [TicketFacts(ticket).text, decision.category, ticket.ticketNumber])
-        try DecisionStore.announce(decision, for: ticket, triage: .decided, at: now, in: work)
+        try DecisionStore.announceTriaged(decision, for: ticket, outcome: .decided, teamID: teamID, decidedBy: person, at: now,
+                                          in: work)
     }
 
-    /// Sends on, with the best guess, tickets nobody decided in time. Replicas skip each other's
-    /// claimed rows, so each ticket leaves once.
+    /// Takes out of the queue, keeping the best guess, tickets nobody decided in time; dispatch,
+    /// which has them already, only changes their flag. Replicas skip each other's claimed rows,
+    /// so each ticket leaves once.
     static func releaseOverdue(at now: Date, limit: Int = 100, in work: UnitOfWork) throws -> Int {
         let rows = try work.query("""
             SELECT t.ticket_number, t.ticket::text AS ticket, d.explanation::text AS decision
@@ -98,7 +102,8 @@ enum TriageStore {
             try DecisionStore.update(decision, for: ticket.ticketNumber, in: work)
             try work.query("UPDATE classification.triage SET left_at = $2, outcome = 'timed_out' WHERE ticket_number = $1",
                            [ticket.ticketNumber, now])
-            try DecisionStore.announce(decision, for: ticket, triage: .timedOut, at: now, in: work)
+            try DecisionStore.announceTriaged(decision, for: ticket, outcome: .timedOut, teamID: nil, decidedBy: nil, at: now,
+                                              in: work)
         }
         return rows.count
     }

@@ -38,6 +38,8 @@ struct AcceptanceSweeper: Service {
                 .map { try $0.require("agent_id", as: String.self) }
             try Assigner.assign(number, excluding: missed, in: work)
         }
+        // The agents who missed have room again, for tickets that were waiting.
+        if overdue.count > 0 { try work.query("SELECT nextval('dispatch.capacity_freed')") }
         return overdue.count
     }
 }

@@ -82,7 +82,8 @@ enum Assigner {
         let language: String? = try ticket.decode("language")
         let rows = try work.query("""
             SELECT * FROM (
-            SELECT a.id, a.open_count, a.last_assigned_at, a.shift_calendar_id, t.quick_response,
+            SELECT a.id AS agent_id, a.open_count AS open_tickets, a.last_assigned_at AS idle_since, a.shift_calendar_id,
+                   t.quick_response,
                    r.agent_id IS NOT NULL AS dedicated, d.km AS distance_km,
                    coalesce(a.field_engineer AND d.km <= a.service_radius_km, false) AS covers_site,
                    count(*) OVER () AS eligible
@@ -111,7 +112,7 @@ enum Assigner {
               AND a.id <> ALL($8::text[])
             ) eligible
             ORDER BY dedicated DESC, ($10 AND quick_response) DESC, covers_site DESC,
-                     CASE WHEN covers_site THEN distance_km END, open_count, last_assigned_at NULLS FIRST, id
+                     CASE WHEN covers_site THEN distance_km END, open_tickets, idle_since NULLS FIRST, agent_id
             LIMIT $13
             """, [
                 try ticket.require("level", as: Int.self), try ticket.decode("team_id", as: String.self), category,
@@ -124,15 +125,18 @@ enum Assigner {
         let calendars = try OrganisationStore.calendars(Set(try rows.compactMap { try $0.decode("shift_calendar_id", as: String.self) }),
                                                         on: work.connection)
         let now = Date()
-        let candidates = try rows.map { row in
-            Candidate(agentID: try row.require("id"), openTickets: try row.require("open_count"),
-                      idleSince: try row.decode("last_assigned_at"), dedicated: try row.require("dedicated"),
-                      quickResponse: try row.require("quick_response"), distanceKm: try row.decode("distance_km"),
-                      coversSite: try row.require("covers_site"), shiftCalendarID: try row.decode("shift_calendar_id"))
-        }.filter { candidate in candidate.shiftCalendarID.map { calendars[$0]?.isOpen(at: now) ?? true } ?? true }
+        let candidates = try rows.decode(Candidate.self).filter { candidate in candidate.shiftCalendarID.map { calendars[$0]?.isOpen(at: now) ?? true } ?? true }
         let eligible = try rows.first?.require("eligible", as: Int.self) ?? 0
 
-        for candidate in candidates where try claim(candidate.agentID, at: now, in: work) {
+        var contended = false
+        for candidate in candidates {
+            switch try claim(candidate.agentID, at: now, in: work) {
+            case .full: continue
+            case .locked:
+                contended = true
+                continue
+            case .claimed: break
+            }
             let elapsed = ContinuousClock.now - started
             let explanation = Explanation(rule: rule(for: candidate, priority: try ticket.require("priority")),
                                           eligible: eligible, candidates: candidates,
@@ -143,15 +147,20 @@ enum Assigner {
         }
         // Someone who let it lapse is still better than nobody.
         if !excluded.isEmpty { return try assign(number, in: work) }
-        try work.query("UPDATE dispatch.tickets SET status = 'queued', queued_at = coalesce(queued_at, now()) WHERE number = $1",
-                       [number])
+        // An agent another transaction held for a moment may well have room: the drainer tries
+        // again as soon as that transaction is over, instead of waiting for capacity to free up.
+        try work.query("""
+            UPDATE dispatch.tickets SET status = 'queued', queued_at = coalesce(queued_at, now()),
+                retry_assign_at = CASE WHEN $2 THEN now() END
+            WHERE number = $1
+            """, [number, contended])
         return nil
     }
 
     /// A transfer to a named agent: theirs if they have room, whatever the preferences say.
     static func assignDirectly(_ number: String, to agentID: String, reason: String, in work: UnitOfWork) throws -> Bool {
         let now = Date()
-        guard try claim(agentID, at: now, in: work) else { return false }
+        guard try claim(agentID, at: now, in: work) == .claimed else { return false }
         try record(number, to: agentID, explanation: Explanation(rule: "transfer: \(reason)", eligible: 1, candidates: []),
                    at: now, in: work)
         return true
@@ -164,21 +173,24 @@ enum Assigner {
         return "least_loaded"
     }
 
+    enum Claim { case claimed, full, locked }
+
     /// Takes one unit of the agent's capacity, if they still have it (another replica may have
     /// taken the last one since the candidates were read). An agent whose row another
     /// transaction holds is passed over rather than waited for: claims never wait on each other,
-    /// so they cannot deadlock.
-    private static func claim(_ agentID: String, at now: Date, in work: UnitOfWork) throws -> Bool {
+    /// so they cannot deadlock. Such a ticket is retried by `QueueDrainer`.
+    private static func claim(_ agentID: String, at now: Date, in work: UnitOfWork) throws -> Claim {
         guard try work.query("SELECT 1 FROM dispatch.agents WHERE id = $1 FOR UPDATE SKIP LOCKED", [agentID]).count == 1 else {
-            return false
+            return .locked
         }
-        return try work.query("""
+        let claimed = try work.query("""
             UPDATE dispatch.agents SET open_count = open_count + 1, last_assigned_at = $2,
                 assigned_today = CASE WHEN assigned_day = current_date THEN assigned_today + 1 ELSE 1 END,
                 assigned_day = current_date
             WHERE id = $1 AND duty = 'on' AND open_count < max_open
               AND (assigned_day IS DISTINCT FROM current_date OR assigned_today < daily_cap)
             """, [agentID, now]).affectedRows == 1
+        return claimed ? .claimed : .full
     }
 
     private static func record(_ number: String, to agentID: String, explanation: Explanation, at now: Date,
@@ -190,7 +202,7 @@ enum Assigner {
         let teamID: String? = try team.flatMap { try $0.decode("id") }
         let acceptTimeout = try teamTimeout ?? OrganisationStore.settings(on: work.connection).acceptTimeoutSeconds
         let ticket = try work.query("""
-            UPDATE dispatch.tickets SET status = 'assigned', agent_id = $2, assigned_at = $3,
+            UPDATE dispatch.tickets SET status = 'assigned', agent_id = $2, assigned_at = $3, retry_assign_at = NULL,
                 accept_due_at = $3::timestamptz + make_interval(secs => $4::float8)
             WHERE number = $1
             RETURNING channel, category, priority, sla_class, first_response_due_at, resolution_due_at
@@ -206,19 +218,65 @@ enum Assigner {
 
     /// Hands waiting tickets to agents with room, most urgent first; called whenever capacity
     /// frees up. Each ticket is tried, since one that needs a skill nobody free has must not hold
-    /// back the ones behind it.
+    /// back the ones behind it. The first `limit` are tried here, in the caller's transaction, so
+    /// the agent who freed up gets work at once; moving `capacity_freed` on tells every
+    /// replica's `QueueDrainer` to go on through the rest of the queue.
     static func drainQueue(in work: UnitOfWork, limit: Int = 200) throws {
+        try work.query("SELECT nextval('dispatch.capacity_freed')")
+        _ = try drainQueue(after: nil, limit: limit, in: work)
+    }
+
+    /// One page of the waiting queue, in its order, after `cursor`: answers how many were
+    /// assigned and where the page ended, with no cursor when no agent has room or the queue ended.
+    static func drainQueue(after cursor: QueueCursor?, limit: Int,
+                           in work: UnitOfWork) throws -> (assigned: Int, next: QueueCursor?) {
         let room = try work.query("""
             SELECT 1 FROM dispatch.agents WHERE duty = 'on' AND open_count < max_open
               AND (assigned_day IS DISTINCT FROM current_date OR assigned_today < daily_cap) LIMIT 1
             """)
-        guard room.count == 1 else { return }
+        guard room.count == 1 else { return (0, nil) }
+        // Only tickets some agent with room could take are tried: one bound to a team can go to
+        // that team or one under it, so its team must be an agent-with-room's team or above it.
+        // A backlog that nobody can take (a skill nobody free has, a team at its cap) costs one
+        // query, not one assignment attempt per ticket.
         let waiting = try work.query("""
-            SELECT number FROM dispatch.tickets WHERE status = 'queued'
-            ORDER BY priority, resolution_due_at, queued_at
-            FOR UPDATE SKIP LOCKED LIMIT $1
+            WITH RECURSIVE roomy(id) AS (
+                SELECT DISTINCT team_id FROM dispatch.agents WHERE duty = 'on' AND open_count < max_open
+                  AND (assigned_day IS DISTINCT FROM current_date OR assigned_today < daily_cap)
+                UNION SELECT t.parent_id FROM dispatch.teams t JOIN roomy r ON t.id = r.id WHERE t.parent_id IS NOT NULL)
+            SELECT number, priority, resolution_due_at, queued_at FROM dispatch.tickets WHERE status = 'queued'
+              AND (team_id IS NULL OR team_id IN (SELECT id FROM roomy))
+              AND ($1::text IS NULL OR (priority, resolution_due_at, queued_at, number) > ($1, $2::timestamptz, $3::timestamptz, $4::text))
+            ORDER BY priority, resolution_due_at, queued_at, number
+            LIMIT $5 FOR UPDATE OF tickets SKIP LOCKED
+            """, [cursor?.priority, cursor?.resolutionDueAt, cursor?.queuedAt, cursor?.number, limit])
+        var assigned = 0
+        for row in waiting where try assign(try row.require("number"), in: work) != nil { assigned += 1 }
+        guard waiting.count == limit, let last = waiting.last else { return (assigned, nil) }
+        return (assigned, QueueCursor(priority: try last.require("priority"), resolutionDueAt: try last.require("resolution_due_at"),
+                                      queuedAt: try last.require("queued_at"), number: try last.require("number")))
+    }
+
+    /// Where a walk through the waiting queue has got to, in the queue's own order.
+    struct QueueCursor: Sendable {
+        let priority: String
+        let resolutionDueAt: Date
+        let queuedAt: Date
+        let number: String
+    }
+
+    /// Tickets queued only because their candidates were locked at the time, tried again.
+    static func retryContended(limit: Int, in work: UnitOfWork) throws -> Int {
+        let due = try work.query("""
+            SELECT number FROM dispatch.tickets WHERE retry_assign_at IS NOT NULL AND status = 'queued'
+            ORDER BY retry_assign_at LIMIT $1 FOR UPDATE SKIP LOCKED
             """, [limit])
-        for row in waiting { try assign(try row.require("number"), in: work) }
+        for row in due {
+            let number: String = try row.require("number")
+            try work.query("UPDATE dispatch.tickets SET retry_assign_at = NULL WHERE number = $1", [number])
+            try assign(number, in: work)
+        }
+        return due.count
     }
 
     /// Service targets before business calendars arrive (issue 5): acknowledgement within 2 hours,

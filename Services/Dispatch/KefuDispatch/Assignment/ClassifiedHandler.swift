@@ -4,9 +4,13 @@ import KefuMessaging
 import KefuServiceKit
 import KefuStorage
 
-/// classification's decision arrives: record the ticket and assign it.
+/// classification's decision arrives: record the ticket and assign it. Later, for a ticket that
+/// went through triage, how triage ended.
 struct ClassifiedHandler: MessageHandler {
     func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
+        if (delivery.type ?? delivery.routingKey) == TicketTriaged.messageType {
+            return try TriageOutcomeHandler.apply(try delivery.decode(TicketTriaged.self), in: work)
+        }
         let ticket = try delivery.decode(TicketClassified.self)
         // Until the clocks say otherwise (no policy matches, say): the seed documents' defaults.
         let placeholder = Assigner.dueTimes(for: ticket)
@@ -25,10 +29,17 @@ struct ClassifiedHandler: MessageHandler {
             number: ticket.ticketNumber, category: ticket.category, priority: ticket.priority.rawValue,
             tier: ticket.customerTier.rawValue, complaint: ticket.complaint, onSite: ticket.site != nil, teamID: ticket.teamID),
             at: ticket.classifiedAt, in: work)
-        if let firstResponse = due[.firstResponse], let resolution = due[.resolution] {
+        let firstResponse = due[.firstResponse] ?? placeholder.firstResponse
+        let resolution = due[.resolution] ?? placeholder.resolution
+        if due[.firstResponse] != nil, due[.resolution] != nil {
             try work.query("UPDATE dispatch.tickets SET first_response_due_at = $2, resolution_due_at = $3 WHERE number = $1",
                            [ticket.ticketNumber, firstResponse, resolution])
         }
+        // What the customer's acknowledgement promises.
+        try work.send(TicketScheduled(ticketNumber: ticket.ticketNumber, language: ticket.language, priority: ticket.priority,
+                                      complaint: ticket.complaint, firstResponseDueAt: firstResponse, resolutionDueAt: resolution,
+                                      scheduledAt: Date()),
+                      id: "ticket.scheduled:\(ticket.ticketNumber)")
         try Assigner.assign(ticket.ticketNumber, in: work)
     }
 }

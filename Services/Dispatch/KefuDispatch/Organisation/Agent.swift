@@ -1,9 +1,10 @@
+import KefuServiceKit
 import Foundation
 import KefuContracts
 import KefuStorage
 
 /// An agent or field engineer, with what they can handle and how much.
-struct Agent: Codable, Sendable {
+struct Agent: Codable, RowDecodable, Sendable {
     enum Duty: String, Codable, Sendable {
         case on, off, `break`
     }
@@ -77,6 +78,11 @@ struct Agent: Codable, Sendable {
         fieldEngineer = try container.decodeIfPresent(Bool.self, forKey: .fieldEngineer) ?? false
         location = try container.decodeIfPresent(Coordinates.self, forKey: .location)
         serviceRadiusKm = try container.decodeIfPresent(Double.self, forKey: .serviceRadiusKm)
+        // Kept by dispatch: read from rows, and never written from what a caller sends (see
+        // OrganisationStore.save).
+        openCount = try container.decodeIfPresent(Int.self, forKey: .openCount) ?? 0
+        assignedToday = try container.decodeIfPresent(Int.self, forKey: .assignedToday) ?? 0
+        lastAssignedAt = try container.decodeIfPresent(Date.self, forKey: .lastAssignedAt)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -100,28 +106,11 @@ struct Agent: Codable, Sendable {
 
     static let columns = """
         id, name, team_id, duty, max_open, daily_cap, skills::text AS skills, shift_calendar_id, field_engineer,
-        latitude, longitude, service_radius_km, open_count,
+        CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL
+             THEN json_build_object('latitude', latitude, 'longitude', longitude)::text END AS location,
+        service_radius_km, open_count,
         CASE WHEN assigned_day = current_date THEN assigned_today ELSE 0 END AS assigned_today, last_assigned_at
         """
-
-    init(_ row: PostgresRow) throws {
-        id = try row.require("id")
-        name = try row.require("name")
-        teamID = try row.require("team_id")
-        duty = Duty(rawValue: try row.require("duty")) ?? .off
-        maxOpen = try row.require("max_open")
-        dailyCap = try row.require("daily_cap")
-        skills = try KefuJSON.decode(Skills.self, from: Array(try row.require("skills", as: String.self).utf8))
-        shiftCalendarID = try row.decode("shift_calendar_id")
-        fieldEngineer = try row.require("field_engineer")
-        if let latitude: Double = try row.decode("latitude"), let longitude: Double = try row.decode("longitude") {
-            location = Coordinates(latitude: latitude, longitude: longitude)
-        }
-        serviceRadiusKm = try row.decode("service_radius_km")
-        openCount = try row.require("open_count")
-        assignedToday = try row.require("assigned_today")
-        lastAssignedAt = try row.decode("last_assigned_at")
-    }
 
     func problems() -> [FieldError] {
         var errors: [FieldError] = []

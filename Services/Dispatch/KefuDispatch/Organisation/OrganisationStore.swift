@@ -35,13 +35,26 @@ enum OrganisationStore {
         try connection.query("SELECT body::text AS body FROM dispatch.settings").first?.json("body") ?? DispatchSettings()
     }
 
+    static func save(_ settings: DispatchSettings, in work: UnitOfWork) throws {
+        try work.query("UPDATE dispatch.settings SET body = $1::jsonb", [String(decoding: try KefuJSON.encode(settings), as: UTF8.self)])
+    }
+
+    /// Retired teams stay for old tickets' history; the listing leaves them out unless asked.
+    static func teams(includingRetired: Bool, on connection: PostgresConnection) throws -> [Team] {
+        try connection.query("SELECT \(Team.columns) FROM dispatch.teams WHERE $1 OR retired_at IS NULL ORDER BY id",
+                             [includingRetired]).map(Team.init)
+    }
+
     static func team(_ id: String, on connection: PostgresConnection) throws -> Team? {
         try connection.query("SELECT \(Team.columns) FROM dispatch.teams WHERE id = $1", [id]).first.map(Team.init)
     }
 
     /// Checks a team against the others and stores it; the errors when it does not fit.
+    /// Saving a retired team's id brings it back into service.
     static func save(_ team: Team, in work: UnitOfWork) throws -> [FieldError] {
-        let parentLevel: Team.Level?? = try team.parentID.map { try self.team($0, on: work.connection).map(\.level) }
+        let parentLevel: Team.Level?? = try team.parentID.map { id in
+            try self.team(id, on: work.connection).flatMap { $0.retiredAt == nil ? $0.level : nil }
+        }
         let calendarExists = try work.query("SELECT 1 FROM dispatch.calendars WHERE id = $1", [team.calendarID]).count == 1
         let errors = team.problems(parentLevel: parentLevel, calendarExists: calendarExists)
         guard errors.isEmpty else { return errors }
@@ -52,22 +65,45 @@ enum OrganisationStore {
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, level = excluded.level, parent_id = excluded.parent_id,
                 calendar_id = excluded.calendar_id, supervisor_id = excluded.supervisor_id,
                 quick_response = excluded.quick_response, partner = excluded.partner,
-                accept_timeout_seconds = excluded.accept_timeout_seconds
+                accept_timeout_seconds = excluded.accept_timeout_seconds, retired_at = NULL
             """, [team.id, team.name, team.level.rawValue, team.parentID, team.calendarID, team.supervisorID,
                   team.quickResponse, team.partner, team.acceptTimeoutSeconds])
         return []
+    }
+
+    /// What keeps a team from retiring, worded for the answer; nil when nothing does.
+    enum Retirement { case retired, unknown, held(String) }
+
+    static func retire(_ id: String, in work: UnitOfWork) throws -> Retirement {
+        guard let team = try team(id, on: work.connection) else { return .unknown }
+        if team.level == .headquarters { return .held("headquarters cannot be retired") }
+        let agents = try work.query("SELECT count(*) AS n FROM dispatch.agents WHERE team_id = $1", [id]).first!.require("n", as: Int.self)
+        let children = try work.query("SELECT count(*) AS n FROM dispatch.teams WHERE parent_id = $1 AND retired_at IS NULL", [id])
+            .first!.require("n", as: Int.self)
+        let open = try work.query("""
+            SELECT count(*) AS n FROM dispatch.tickets WHERE team_id = $1 AND status NOT IN ('resolved', 'closed')
+            """, [id]).first!.require("n", as: Int.self)
+        let holding = [(agents, "agent"), (children, "team under it"), (open, "open ticket")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
+        guard holding.isEmpty else { return .held("it still has " + holding.joined(separator: ", ") + "; move them first") }
+        try work.query("UPDATE dispatch.teams SET retired_at = coalesce(retired_at, now()) WHERE id = $1", [id])
+        return .retired
     }
 
     static func agent(_ id: String, on connection: PostgresConnection) throws -> Agent? {
         try connection.query("SELECT \(Agent.columns) FROM dispatch.agents WHERE id = $1", [id]).first.map(Agent.init)
     }
 
+    static func allAgents(on connection: PostgresConnection) throws -> [Agent] {
+        try connection.query("SELECT \(Agent.columns) FROM dispatch.agents ORDER BY id").map(Agent.init)
+    }
+
     /// Inserts or (when `replace`) updates an agent; the errors when it does not fit, nil when
     /// it exists and `replace` is false.
     static func save(_ agent: Agent, replace: Bool, in work: UnitOfWork) throws -> [FieldError]? {
         var errors = agent.problems()
-        if try work.query("SELECT 1 FROM dispatch.teams WHERE id = $1", [agent.teamID]).count == 0 {
-            errors.append(FieldError(field: "/team_id", message: "is not a team"))
+        if try work.query("SELECT 1 FROM dispatch.teams WHERE id = $1 AND retired_at IS NULL", [agent.teamID]).count == 0 {
+            errors.append(FieldError(field: "/team_id", message: "is not a team in service"))
         }
         if let shift = agent.shiftCalendarID, try work.query("SELECT 1 FROM dispatch.calendars WHERE id = $1", [shift]).count == 0 {
             errors.append(FieldError(field: "/shift_calendar_id", message: "is not a calendar"))

@@ -1,9 +1,11 @@
+import Foundation
+import KefuServiceKit
 import KefuContracts
 import KefuStorage
 
 /// A team at one of three levels: headquarters, a branch, or a local service station (which may
 /// be an outsourced service partner). Escalation moves a ticket up from station to headquarters.
-struct Team: Codable, Sendable {
+struct Team: Codable, RowDecodable, Sendable {
     enum Level: String, Codable, Sendable, CaseIterable {
         case station, branch, headquarters
 
@@ -22,6 +24,8 @@ struct Team: Codable, Sendable {
     var partner: Bool
     /// This team's own time to accept, in place of the global setting.
     var acceptTimeoutSeconds: Int?
+    /// Set by `DELETE /v1/teams/{id}`; kept by dispatch, ignored on input.
+    var retiredAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id, name, level, partner
@@ -30,6 +34,7 @@ struct Team: Codable, Sendable {
         case calendarID = "calendar_id"
         case supervisorID = "supervisor_id"
         case quickResponse = "quick_response"
+        case retiredAt = "retired_at"
     }
 
     init(from decoder: any Decoder) throws {
@@ -43,21 +48,12 @@ struct Team: Codable, Sendable {
         quickResponse = try container.decodeIfPresent(Bool.self, forKey: .quickResponse) ?? false
         partner = try container.decodeIfPresent(Bool.self, forKey: .partner) ?? false
         acceptTimeoutSeconds = try container.decodeIfPresent(Int.self, forKey: .acceptTimeoutSeconds)
+        retiredAt = try container.decodeIfPresent(Date.self, forKey: .retiredAt)
     }
 
-    static let columns = "id, name, level, parent_id, calendar_id, supervisor_id, quick_response, partner, accept_timeout_seconds"
-
-    init(_ row: PostgresRow) throws {
-        id = try row.require("id")
-        name = try row.require("name")
-        level = Level(rawValue: try row.require("level")) ?? .station
-        parentID = try row.decode("parent_id")
-        calendarID = try row.require("calendar_id")
-        supervisorID = try row.decode("supervisor_id")
-        quickResponse = try row.require("quick_response")
-        partner = try row.require("partner")
-        acceptTimeoutSeconds = try row.decode("accept_timeout_seconds")
-    }
+    static let columns = """
+        id, name, level, parent_id, calendar_id, supervisor_id, quick_response, partner, accept_timeout_seconds, retired_at
+        """
 
     /// Everything wrong with this team; `parentLevel` is the level of the named parent, if it exists.
     func problems(parentLevel: Level??, calendarExists: Bool) -> [FieldError] {
@@ -70,7 +66,7 @@ struct Team: Codable, Sendable {
         case (.headquarters, nil, _): break
         case (.headquarters, _, _): errors.append(FieldError(field: "/parent_id", message: "headquarters has no parent"))
         case (_, nil, _): errors.append(FieldError(field: "/parent_id", message: "is required for a \(level.rawValue)"))
-        case (_, _, .none), (_, _, .some(.none)): errors.append(FieldError(field: "/parent_id", message: "is not a team"))
+        case (_, _, .none), (_, _, .some(.none)): errors.append(FieldError(field: "/parent_id", message: "is not a team in service"))
         case (_, _, .some(.some(let parent))) where parent.rank != level.rank + 1:
             errors.append(FieldError(field: "/parent_id", message: "must be one level up (station → branch → headquarters)"))
         default: break

@@ -26,11 +26,7 @@ enum SLAClocks {
 
     /// Starts the clocks of a new ticket under the policy that fits it best; answers its due times.
     static func start(_ ticket: TicketFacts, at start: Date, in work: UnitOfWork) throws -> [Target: Date] {
-        let policies = try work.query("SELECT id, body::text AS body FROM dispatch.sla_policies ORDER BY id").map { row in
-            var policy = try row.json("body", as: SLAPolicy.self)
-            policy.id = try row.require("id")
-            return policy
-        }
+        let policies = try SLAPolicyStore.all(on: work.connection)
         guard let policy = policies.filter({ $0.matches(category: ticket.category, priority: ticket.priority, tier: ticket.tier,
                                                         complaint: ticket.complaint) })
             .max(by: { ($0.specificity, -($0.id ?? 0)) < ($1.specificity, -($1.id ?? 0)) }) else { return [:] }
@@ -115,7 +111,7 @@ enum SLAClocks {
                   moment(after: max(0, targetSeconds * share - consumed), from: now, on: calendar)])
     }
 
-    struct Clock {
+    struct Clock: RowDecodable {
         let number: String
         let target: String
         let targetSeconds: Double
@@ -127,17 +123,14 @@ enum SLAClocks {
         let warned: Bool
         let breached: Bool
 
-        init(_ row: PostgresRow) throws {
-            number = try row.require("ticket_number")
-            target = try row.require("target")
-            targetSeconds = try row.require("target_seconds")
-            consumed = try row.require("consumed_seconds")
-            runningSince = try row.decode("running_since")
-            calendar = try row.decode("calendar", as: String.self) != nil ? try row.json("calendar") : nil
-            warnAt = try row.decode("warn_at")
-            dueAt = try row.decode("due_at")
-            warned = try row.decode("warned_at", as: Date.self) != nil
-            breached = try row.decode("breached_at", as: Date.self) != nil
+        enum CodingKeys: String, CodingKey {
+            case target, calendar, warned, breached
+            case number = "ticket_number"
+            case targetSeconds = "target_seconds"
+            case consumed = "consumed_seconds"
+            case runningSince = "running_since"
+            case warnAt = "warn_at"
+            case dueAt = "due_at"
         }
 
         /// Time used so far, in the clock's own kind of time.
@@ -148,8 +141,8 @@ enum SLAClocks {
     }
 
     static let clockColumns = """
-        c.ticket_number, c.target, c.target_seconds, c.consumed_seconds, c.running_since, c.warn_at, c.due_at, c.warned_at,
-        c.breached_at, cal.body::text AS calendar
+        c.ticket_number, c.target, c.target_seconds, c.consumed_seconds, c.running_since, c.warn_at, c.due_at,
+        c.warned_at IS NOT NULL AS warned, c.breached_at IS NOT NULL AS breached, cal.body::text AS calendar
         """
 
     private static func running(_ number: String, _ target: Target, in work: UnitOfWork) throws -> [Clock] {

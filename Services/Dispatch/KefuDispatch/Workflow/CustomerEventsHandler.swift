@@ -5,8 +5,9 @@ import KefuServiceKit
 import KefuStorage
 
 /// What intake hears from customers and dispatch must act on: a reply to a ticket waiting on the
-/// customer resumes it; a follow-up that reopened a resolved ticket puts it back into work. And
-/// survey's verdict: a satisfied answer or an expired survey closes a resolved ticket.
+/// customer resumes it; a follow-up that reopened a resolved ticket (a message with status
+/// `reopened`) puts it back into work, announced as `kefu.ticket.reopened`. And survey's verdict:
+/// a satisfied answer or an expired survey closes a resolved ticket.
 struct CustomerEventsHandler: MessageHandler {
     func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
         let event = try delivery.decode(StatusEvent.self)
@@ -18,6 +19,12 @@ struct CustomerEventsHandler: MessageHandler {
         }
         guard event.source.hasSuffix("intake") else { return }
         switch event.type {
+        case StatusEventType.ticketMessageAdded.rawValue where event.data.status == "reopened":
+            guard let row = try work.query("SELECT channel, category, priority FROM dispatch.tickets WHERE number = $1",
+                                           [number]).first, try TicketWorkflow.reopen(number, at: now, in: work) else { return }
+            try work.emit(.ticketReopened, subject: number, data: StatusEventData(
+                ticketNumber: number, status: "reopened", channel: try row.require("channel"), category: try row.require("category"),
+                priority: try row.require("priority"), occurredAt: now))
         case StatusEventType.ticketMessageAdded.rawValue:
             guard let row = try work.query("""
                 UPDATE dispatch.tickets SET status = 'accepted', waiting_on = NULL
@@ -28,8 +35,6 @@ struct CustomerEventsHandler: MessageHandler {
             try work.emit(.ticketResumed, subject: number, data: StatusEventData(
                 ticketNumber: number, status: "accepted", channel: try row.require("channel"), category: try row.require("category"),
                 priority: try row.require("priority"), agentID: try row.decode("agent_id"), occurredAt: now))
-        case StatusEventType.ticketReopened.rawValue:
-            try TicketWorkflow.reopen(number, at: now, in: work)
         default:
             return
         }

@@ -115,15 +115,30 @@ enum TicketWorkflow {
         return calendar.businessSeconds(from: accepted, to: now).rounded()
     }
 
+    /// An agent (or supervisor) takes a resolved or closed ticket back into work.
+    static func reopen(_ number: String, by caller: AccessToken, in work: UnitOfWork) throws -> DispatchTicket {
+        let row = try held(number, by: caller, in: work)
+        guard ["resolved", "closed"].contains(try row.require("status", as: String.self)) else {
+            throw Problem.conflict("Ticket not in a state to reopen", detail: "only a resolved or closed ticket reopens")
+        }
+        try reopen(number, at: Date(), in: work)
+        try work.emit(.ticketReopened, subject: number, data: StatusEventData(
+            ticketNumber: number, status: "reopened", channel: try row.require("channel"), category: try row.require("category"),
+            priority: try row.require("priority"), agentID: caller.subject))
+        return try DispatchTicket.load(number, on: work.connection)!
+    }
+
     /// Back into work after a resolution: assigned again, with the resolution clock running on
-    /// from where it stopped.
-    static func reopen(_ number: String, at now: Date, in work: UnitOfWork) throws {
+    /// from where it stopped. False when the ticket was not resolved or closed.
+    @discardableResult
+    static func reopen(_ number: String, at now: Date, in work: UnitOfWork) throws -> Bool {
         guard try work.query("""
             UPDATE dispatch.tickets SET status = 'new', agent_id = NULL, resolved_at = NULL, accept_due_at = NULL
             WHERE number = $1 AND status IN ('resolved', 'closed')
-            """, [number]).affectedRows == 1 else { return }
+            """, [number]).affectedRows == 1 else { return false }
         try SLAClocks.restart(number, .resolution, at: now, in: work)
         try Assigner.assign(number, in: work)
+        return true
     }
 
     /// To a named agent (who must have room) or to a team (whose agents are then the eligible ones).
@@ -134,8 +149,8 @@ enum TicketWorkflow {
         guard ["assigned", "accepted", "waiting", "queued"].contains(status) else {
             throw Problem.conflict("Ticket not in a state to transfer", detail: "ticket is \(status)")
         }
-        if let teamID, try OrganisationStore.team(teamID, on: work.connection) == nil {
-            throw Problem.invalid([FieldError(field: "/team_id", message: "is not a team")])
+        if let teamID, try OrganisationStore.team(teamID, on: work.connection).map({ $0.retiredAt == nil }) != true {
+            throw Problem.invalid([FieldError(field: "/team_id", message: "is not a team in service")])
         }
         if let agentID, try OrganisationStore.agent(agentID, on: work.connection) == nil {
             throw Problem.invalid([FieldError(field: "/agent_id", message: "is not an agent")])

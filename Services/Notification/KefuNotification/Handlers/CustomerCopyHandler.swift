@@ -28,6 +28,7 @@ struct CustomerCopyHandler: MessageHandler {
                 """, [erased.customerID])
             try work.query("UPDATE notification.tickets SET subject = NULL WHERE customer_id = $1", [erased.customerID])
             try work.query("DELETE FROM notification.contacts WHERE customer_id = $1", [erased.customerID])
+            try ParkedMessages.forget(customerID: erased.customerID, in: work)
         case let other:
             throw PermanentFailure("notification.customers does not handle \(other) messages")
         }

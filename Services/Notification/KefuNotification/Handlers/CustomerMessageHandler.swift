@@ -51,11 +51,12 @@ struct CustomerMessageHandler: MessageHandler {
         case let other:
             throw PermanentFailure("notification.customer-messages does not handle \(other) messages")
         }
-        let copy = try TicketCopy.load(number, on: work.connection)
-            ?? TicketCopy(number: number, customerID: customerID, channel: "unknown", language: nil, subject: nil,
-                          priority: nil, category: nil)
-        guard let recipient = try Recipient.customer(customerID, on: work.connection) else {
-            planner.logger.warning("message for a customer with no contact points", metadata: ["ticket_number": "\(number)"])
+        // Until ticket.created has come, notification knows neither the ticket nor, for a new
+        // customer, how to reach them: the message waits for it (ParkedMessages).
+        guard let copy = try TicketCopy.load(number, on: work.connection),
+              let recipient = try Recipient.customer(customerID, on: work.connection) else {
+            planner.logger.info("message waits for its ticket", metadata: ["ticket_number": "\(number)"])
+            try ParkedMessages.park(delivery, ticketNumber: number, customerID: customerID, in: work)
             return
         }
         try planner.record(notice(copy), to: recipient, in: work)

@@ -36,7 +36,16 @@ struct DeliveryPlanner: Sendable {
         var values = notice.values
         values["ticket_number"] = notice.ticketNumber
         values["customer_name"] = values["customer_name"] ?? recipient.name ?? (language == "en" ? "customer" : "客户")
-        for (name, time) in notice.times { values[name] = Self.format(time, in: zone) }
+        // A text message has room for the time, not the zone's name.
+        let short = channel == "sms"
+        for (name, time) in notice.times { values[name] = Self.format(time, in: zone, language: language, short: short) }
+        switch notice.promise {
+        case .by(let time)?:
+            let when = Self.format(time, in: zone, language: language, short: short)
+            values["reply_by"] = language == "en" ? "by \(when)" : "于\(when)前"
+        case .soon?: values["reply_by"] = language == "en" ? "as soon as we can" : "尽快"
+        case nil: break
+        }
         var rendered = template.render(values)
         let id = UUID()
         var messageID: String?
@@ -62,11 +71,16 @@ struct DeliveryPlanner: Sendable {
         return QuietHours(start: from, end: to, timeZone: zone)
     }
 
-    static func format(_ time: Date, in zone: TimeZone) -> String {
+    /// A time as the customer reads it: in their time zone, which is named, and their language.
+    static func format(_ time: Date, in zone: TimeZone, language: String = "zh-CN", short: Bool = false) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        if short {
+            formatter.dateFormat = language == "en" ? "HH:mm, d MMM" : "M月d日HH:mm"
+            return formatter.string(from: time)
+        }
+        formatter.dateFormat = language == "en" ? "HH:mm 'on' d MMMM yyyy" : "yyyy年M月d日 HH:mm"
         return formatter.string(from: time) + " (\(zone.identifier))"
     }
 

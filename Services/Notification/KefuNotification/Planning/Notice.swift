@@ -17,4 +17,11 @@ struct Notice: Sendable {
     var times: [String: Date] = [:]
     /// A channel the sender insists on.
     var channel: String?
+    /// When the customer will hear from us, worded in their language as `{{reply_by}}`.
+    var promise: Promise?
+
+    enum Promise: Sendable {
+        case by(Date)
+        case soon
+    }
 }

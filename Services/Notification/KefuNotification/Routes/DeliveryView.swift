@@ -1,10 +1,11 @@
+import KefuServiceKit
 import Foundation
 import KefuStorage
 
 /// A delivery as the API shows it, with every attempt. Message bodies stay out: the log says
 /// what was sent to whom and how it went, and the template preview shows the wording.
-struct DeliveryView: Encodable, Sendable {
-    struct Attempt: Encodable, Sendable {
+struct DeliveryView: Encodable, RowDecodable, Sendable {
+    struct Attempt: Codable, RowDecodable, Sendable {
         let attempt: Int
         let startedAt: Date
         let finishedAt: Date
@@ -58,38 +59,16 @@ struct DeliveryView: Encodable, Sendable {
 
     static let columns = """
         id, ticket_number, purpose, audience, channel, recipient, status, provider, provider_response, subject, message_id,
-        event_type, attempts, attempts_allowed, next_attempt_at, held_until, last_error, created_at, sent_at, failed_at
+        event_type, attempts, attempts_allowed, CASE WHEN status = 'pending' THEN next_attempt_at END AS next_attempt_at,
+        held_until, last_error, created_at, sent_at, failed_at, '[]' AS attempt_log
         """
 
-    init(_ row: PostgresRow) throws {
-        id = try row.require("id", as: UUID.self).uuidString.lowercased()
-        ticketNumber = try row.require("ticket_number")
-        purpose = try row.require("purpose")
-        audience = try row.require("audience")
-        channel = try row.require("channel")
-        recipient = try row.require("recipient")
-        status = try row.require("status")
-        provider = try row.require("provider")
-        providerResponse = try row.decode("provider_response")
-        subject = try row.decode("subject")
-        messageID = try row.decode("message_id")
-        eventType = try row.decode("event_type")
-        attempts = try row.require("attempts")
-        attemptsAllowed = try row.require("attempts_allowed")
-        let status = self.status
-        nextAttemptAt = status == "pending" ? try row.decode("next_attempt_at") : nil
-        heldUntil = try row.decode("held_until")
-        lastError = try row.decode("last_error")
-        createdAt = try row.require("created_at")
-        sentAt = try row.decode("sent_at")
-        failedAt = try row.decode("failed_at")
-    }
-
-    /// The deliveries matching `condition`, oldest first, with their attempts.
-    static func load(where condition: String, _ parameters: [(any PostgresEncodable)?],
-                     on connection: PostgresConnection) throws -> [DeliveryView] {
+    /// The deliveries matching `condition`, oldest first (or the newest `limit`, newest first), with their attempts.
+    static func load(where condition: String, _ parameters: [(any PostgresEncodable)?], newestFirst: Bool = false,
+                     limit: Int = 1000, on connection: PostgresConnection) throws -> [DeliveryView] {
+        let order = newestFirst ? "created_at DESC, id DESC" : "created_at, id"
         var views = try connection.query("""
-            SELECT \(columns) FROM notification.deliveries WHERE \(condition) ORDER BY created_at, id LIMIT 1000
+            SELECT \(columns) FROM notification.deliveries WHERE \(condition) ORDER BY \(order) LIMIT \(limit)
             """, parameters).map(DeliveryView.init)
         guard !views.isEmpty else { return [] }
         var attempts: [String: [Attempt]] = [:]
@@ -97,10 +76,9 @@ struct DeliveryView: Encodable, Sendable {
             SELECT delivery_id, attempt, started_at, finished_at, outcome, detail FROM notification.delivery_attempts
             WHERE delivery_id = ANY($1::uuid[]) ORDER BY attempt
             """, [views.map(\.id)]) {
-            attempts[try row.require("delivery_id", as: UUID.self).uuidString.lowercased(), default: []].append(Attempt(
-                attempt: try row.require("attempt"), startedAt: try row.require("started_at"),
-                finishedAt: try row.require("finished_at"), outcome: try row.require("outcome"), detail: try row.decode("detail")))
+            attempts[try row.require("delivery_id", as: String.self), default: []].append(try Attempt(row))
         }
+        // Selected empty with the deliveries, filled in here.
         for index in views.indices { views[index].attemptLog = attempts[views[index].id] ?? [] }
         return views
     }

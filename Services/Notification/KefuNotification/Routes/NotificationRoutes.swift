@@ -15,8 +15,17 @@ enum NotificationRoutes {
                     try DeliveryView.load(where: "ticket_number = $1", [ticket], on: $0)
                 })
             }
+            if let webhook = parameters.get("webhook") {
+                // A subscription's recent deliveries, for the console's webhook page.
+                guard let id = UUID(uuidString: webhook) else {
+                    throw Problem.invalid([FieldError(field: "webhook", message: "must be a webhook subscription's id")])
+                }
+                return try Response.json(try await runtime.read {
+                    try DeliveryView.load(where: "subscription_id = $1", [id], newestFirst: true, limit: 50, on: $0)
+                })
+            }
             guard let status = parameters.get("status") else {
-                throw Problem.invalid([FieldError(field: "ticket", message: "give ticket=<number> or status=<status>")])
+                throw Problem.invalid([FieldError(field: "ticket", message: "give ticket=<number>, webhook=<id> or status=<status>")])
             }
             return try Response.json(try await runtime.read {
                 try DeliveryView.load(where: "status = $1", [status], on: $0)

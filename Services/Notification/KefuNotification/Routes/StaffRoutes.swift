@@ -65,7 +65,7 @@ enum StaffRoutes {
         router.delete("/v1/staff/{id}") { _, context -> Response in
             try context.require(.admin)
             let id = try context.parameters.require("id")
-            guard try await runtime.read({ try $0.query("DELETE FROM notification.staff WHERE id = $1", [id]).affectedRows == 1 })
+            guard try await runtime.transaction({ try $0.query("DELETE FROM notification.staff WHERE id = $1", [id]).affectedRows == 1 })
             else { throw Problem.notFound("staff member \(id)") }
             return Response(status: .noContent)
         }

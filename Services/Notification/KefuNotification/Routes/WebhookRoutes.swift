@@ -22,7 +22,7 @@ enum WebhookRoutes {
         }
     }
 
-    struct View: Encodable, Sendable {
+    struct View: Encodable, RowDecodable, Sendable {
         let id: String
         let url: String
         let eventTypes: [String]
@@ -39,16 +39,6 @@ enum WebhookRoutes {
             case createdAt = "created_at"
             case updatedAt = "updated_at"
         }
-
-        init(_ row: PostgresRow) throws {
-            id = try row.require("id", as: UUID.self).uuidString.lowercased()
-            url = try row.require("url")
-            eventTypes = try row.json("event_types")
-            active = try row.require("active")
-            description = try row.decode("description")
-            createdAt = try row.require("created_at")
-            updatedAt = try row.require("updated_at")
-        }
     }
 
     static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, configuration: NotificationConfiguration) {
@@ -59,7 +49,7 @@ enum WebhookRoutes {
             let input = try await request.decodeJSON(Input.self)
             try await validate(input, creating: true, allowPrivate: configuration.allowPrivateWebhooks)
             let secret = input.secret ?? generatedSecret()
-            var view = try await runtime.read { connection in
+            var view = try await runtime.transaction { connection in
                 try View(connection.query("""
                     INSERT INTO notification.webhook_subscriptions (id, url, secret, event_types, active, description)
                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(columns)
@@ -91,7 +81,7 @@ enum WebhookRoutes {
             let id = try subscriptionID(context)
             let input = try await request.decodeJSON(Input.self)
             try await validate(input, creating: false, allowPrivate: configuration.allowPrivateWebhooks)
-            guard var view = try await runtime.read({ connection in
+            guard var view = try await runtime.transaction({ connection in
                 try connection.query("""
                     UPDATE notification.webhook_subscriptions SET url = coalesce($2, url), secret = coalesce($3, secret),
                         event_types = coalesce($4, event_types), active = coalesce($5, active),
@@ -107,7 +97,7 @@ enum WebhookRoutes {
         router.delete("/v1/webhooks/{id}") { _, context -> Response in
             try context.require(.admin)
             let id = try subscriptionID(context)
-            let removed = try await runtime.read { connection in
+            let removed = try await runtime.transaction { connection in
                 try connection.query("DELETE FROM notification.webhook_subscriptions WHERE id = $1", [id]).affectedRows == 1
             }
             guard removed else { throw Problem.notFound("webhook subscription \(id)") }

@@ -9,12 +9,16 @@ import KefuStorage
 struct KPIEventHandler: BatchMessageHandler, IdempotentMessageHandler {
     func handle(batch: [Delivery], in work: UnitOfWork) throws {
         var ids: [String] = [], numbers: [String] = [], types: [String] = [], times: [Date] = [], bodies: [String] = []
+        var customerSpoke: [(number: String, at: Date)] = []
         for delivery in batch {
             guard let event = try? delivery.decode(StatusEvent.self) else {
                 throw PermanentFailure("not a status event")
             }
             guard let number = event.data.ticketNumber ?? event.subject, event.type.hasPrefix("kefu.ticket.")
                     || event.type.hasPrefix("kefu.survey.") else { continue }
+            if event.type == StatusEventType.ticketReopened.rawValue || event.type == StatusEventType.ticketMessageAdded.rawValue {
+                customerSpoke.append((number, event.data.occurredAt))
+            }
             ids.append(event.id)
             numbers.append(number)
             types.append(event.type)
@@ -22,6 +26,7 @@ struct KPIEventHandler: BatchMessageHandler, IdempotentMessageHandler {
             bodies.append(String(decoding: try KefuJSON.encode(event.data), as: UTF8.self))
         }
         guard !ids.isEmpty else { return }
+        try ReclosingStore.cancel(customerSpoke, in: work)
         try work.query("""
             INSERT INTO survey.kpi_events (event_id, ticket_number, type, occurred_at, data)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])

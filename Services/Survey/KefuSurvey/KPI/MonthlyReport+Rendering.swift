@@ -65,7 +65,13 @@ extension MonthlyReport {
             """
     }
 
-    /// The same data for spreadsheets: one section column, then the figures.
+    /// The same data for spreadsheets: one header, and every row of every section with exactly
+    /// its columns. Each row names its values by column, so a section cannot slip out of step.
+    static let csvColumns = ["section", "key", "tickets", "csat", "csat_response_rate", "nps", "fcr", "aht_seconds",
+                             "first_response_median_seconds", "first_response_p90_seconds", "resolution_median_seconds",
+                             "resolution_p90_seconds", "sla_first_response", "sla_resolution", "reopen_rate",
+                             "complaint_rate", "priority", "category", "team", "overrun_seconds"]
+
     var csv: String {
         func cell(_ value: Any?) -> String {
             guard let value else { return "" }
@@ -77,27 +83,34 @@ extension MonthlyReport {
             }
             return text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
-        func row(_ values: [Any?]) -> String { values.map(cell).joined(separator: ",") }
-        var lines = [row(["section", "key", "tickets", "csat", "csat_response_rate", "nps", "fcr", "aht_seconds",
-                          "first_response_median_seconds", "first_response_p90_seconds", "resolution_median_seconds",
-                          "resolution_p90_seconds", "sla_first_response", "sla_resolution", "reopen_rate", "complaint_rate"])]
+        func row(_ values: [String: Any?]) -> String {
+            assert(Set(values.keys).isSubset(of: Self.csvColumns), "a CSV value without its column")
+            return Self.csvColumns.map { cell(values[$0] ?? nil) }.joined(separator: ",")
+        }
+        var lines = [Self.csvColumns.joined(separator: ",")]
         func figures(_ section: String, _ rows: [KPIQuery.Figures]) {
             for figure in rows {
-                lines.append(row([section, figure.group ?? "all", figure.tickets, figure.csat, figure.csatResponseRate, figure.nps,
-                                  figure.fcr, figure.ahtSeconds, figure.firstResponseSeconds.median, figure.firstResponseSeconds.p90,
-                                  figure.resolutionSeconds.median, figure.resolutionSeconds.p90, figure.slaFirstResponse,
-                                  figure.slaResolution, figure.reopenRate, figure.complaintRate]))
+                lines.append(row([
+                    "section": section, "key": figure.group ?? "all", "tickets": figure.tickets, "csat": figure.csat,
+                    "csat_response_rate": figure.csatResponseRate, "nps": figure.nps, "fcr": figure.fcr,
+                    "aht_seconds": figure.ahtSeconds, "first_response_median_seconds": figure.firstResponseSeconds.median,
+                    "first_response_p90_seconds": figure.firstResponseSeconds.p90,
+                    "resolution_median_seconds": figure.resolutionSeconds.median,
+                    "resolution_p90_seconds": figure.resolutionSeconds.p90, "sla_first_response": figure.slaFirstResponse,
+                    "sla_resolution": figure.slaResolution, "reopen_rate": figure.reopenRate, "complaint_rate": figure.complaintRate,
+                ]))
             }
         }
         figures("month", overall.map { [$0] } ?? [])
         for day in days {
-            lines.append(row(["day", day.day, day.tickets, day.csat, nil, nil, nil, nil, nil, nil, nil, nil, nil, day.slaResolution]))
+            lines.append(row(["section": "day", "key": day.day, "tickets": day.tickets, "csat": day.csat,
+                              "sla_resolution": day.slaResolution]))
         }
         figures("category", byCategory)
         figures("team", byTeam)
         for breach in worst {
-            lines.append(row(["worst_breached", breach.ticketNumber, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
-                              breach.overrunSeconds]))
+            lines.append(row(["section": "worst_breached", "key": breach.ticketNumber, "priority": breach.priority,
+                              "category": breach.category, "team": breach.team, "overrun_seconds": breach.overrunSeconds]))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

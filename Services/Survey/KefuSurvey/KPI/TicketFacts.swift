@@ -75,11 +75,14 @@ struct TicketFacts: Sendable, Equatable {
                 break
             }
         }
+        // The first response is the acceptance, or the resolution of a ticket resolved without one:
+        // either concludes the first-response target.
+        let firstResponse = acceptedAt ?? facts.resolvedAt
         if let created = facts.createdAt {
-            facts.firstResponseSeconds = acceptedAt.map { $0.timeIntervalSince(created) }
+            facts.firstResponseSeconds = firstResponse.map { $0.timeIntervalSince(created) }
             facts.resolutionSeconds = facts.resolvedAt.map { $0.timeIntervalSince(created) }
         }
-        facts.firstResponseMet = firstResponseBreached ? false : (acceptedAt != nil ? true : nil)
+        facts.firstResponseMet = firstResponseBreached ? false : (firstResponse != nil ? true : nil)
         facts.resolutionMet = resolutionBreached ? false : (facts.resolvedAt != nil ? true : nil)
         if resolutionBreached, let due = facts.resolutionDueAt {
             let end = facts.resolvedAt ?? events.last?.occurredAt ?? due

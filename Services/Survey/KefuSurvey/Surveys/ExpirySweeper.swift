@@ -4,14 +4,16 @@ import KefuServiceKit
 import KefuStorage
 import ServiceLifecycle
 
-/// Closes the tickets whose survey expired unanswered. Replicas skip each other's rows.
+/// Closes the tickets whose survey expired unanswered, and those resolved again after their
+/// survey once the customer has been quiet long enough. Replicas skip each other's rows.
 struct ExpirySweeper: Service {
     let runtime: ServiceRuntime
     let configuration: SurveyConfiguration
 
     func run() async throws {
         await runtime.sweep(every: .milliseconds(Int(configuration.sweepInterval * 1000)), failure: "survey expiry sweep failed") { work in
-            try Self.expireDue(at: Date(), in: work)
+            let now = Date()
+            return try Self.expireDue(at: now, in: work) + ReclosingStore.closeDue(at: now, in: work)
         }
     }
 

@@ -5,7 +5,9 @@ import KefuServiceKit
 import KefuStorage
 
 /// A resolved ticket gets one survey, with an unguessable token, and notification is asked to
-/// invite the customer: a link by email, a digit to reply by SMS.
+/// invite the customer: a link by email, a digit to reply by SMS. A ticket resolved again after
+/// its survey was answered or expired gets none: it closes after `KEFU_RECLOSE_AFTER_HOURS` of
+/// quiet instead (`ReclosingStore`), so that nothing stays resolved for good.
 struct ResolvedHandler: MessageHandler {
     let configuration: SurveyConfiguration
 
@@ -25,7 +27,10 @@ struct ResolvedHandler: MessageHandler {
             ON CONFLICT (ticket_number) DO NOTHING
             """, [id, ticket.ticketNumber, ticket.customerID, ticket.agentID, token, expires, now, language,
                   try customer?.decode("phone") as String?, ticket.category, ticket.channel.rawValue]).affectedRows == 1
-        guard created else { return }
+        guard created else {
+            try ReclosingStore.schedule(ticket, at: now, after: configuration.recloseAfter, in: work)
+            return
+        }
         let data = StatusEventData(ticketNumber: ticket.ticketNumber, status: "sent", channel: ticket.channel.rawValue,
                                    category: ticket.category, agentID: ticket.agentID, occurredAt: now,
                                    surveyID: id.uuidString.lowercased())

@@ -7,15 +7,17 @@ import NIOCore
 
 /// The pages customers answer on, open without a token at `/s/{token}`. Forms carry a
 /// double-submit CSRF token: a random value in a SameSite=Strict, HttpOnly cookie that the form
-/// must echo, and a cross-site Origin is refused outright. Every client address is rate limited.
+/// must echo, and a cross-site Origin is refused outright. Each survey link is rate limited per
+/// client address, and each address more loosely across all links, so that customers behind one
+/// proxy or carrier NAT do not share one limit while nobody can try links by the thousand.
 enum SurveyPageRoutes {
     static let csrfCookie = "kefu_survey_csrf"
 
     static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, configuration: SurveyConfiguration,
                     limiter: RateLimiter) {
         router.get("/s/{token}") { request, context -> Response in
-            if let refusal = throttle(context, limiter, configuration) { return refusal }
             let token = try context.parameters.require("token")
+            if let refusal = throttle(request, context, token: token, limiter, configuration) { return refusal }
             let survey = try await runtime.read { connection in
                 try connection.query("SELECT ticket_number, status, expires_at, language FROM survey.surveys WHERE token = $1",
                                      [token]).first.map { row in
@@ -35,15 +37,15 @@ enum SurveyPageRoutes {
         }
 
         router.post("/s/{token}") { request, context -> Response in
-            if let refusal = throttle(context, limiter, configuration) { return refusal }
             let token = try context.parameters.require("token")
-            let form = parseForm(try await request.bodyBytes(limit: 16 * 1024))
+            if let refusal = throttle(request, context, token: token, limiter, configuration) { return refusal }
+            let form = WebForms.parse(try await request.bodyBytes(limit: 16 * 1024))
             let language = try await runtime.read { connection in
                 try connection.query("SELECT language FROM survey.surveys WHERE token = $1", [token]).first?.decode("language") as String?
             }
             let pages = SurveyPages(language: language)
-            guard isSameOrigin(request), let cookie = request.cookies[csrfCookie]?.value, let field = form["csrf"],
-                  !cookie.isEmpty, constantTimeEqual(cookie, field) else {
+            guard WebForms.isSameOrigin(request), let cookie = request.cookies[csrfCookie]?.value, let field = form["csrf"],
+                  !cookie.isEmpty, WebForms.constantTimeEqual(cookie, field) else {
                 return html(pages.forbidden, status: .forbidden)
             }
             let problems = SurveyAnswer.problems(csat: form["csat"], nps: form["nps"], comment: form["comment"])
@@ -76,42 +78,17 @@ enum SurveyPageRoutes {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    /// Per client address, for every open survey endpoint.
-    static func throttle(_ context: KefuRequestContext, _ limiter: RateLimiter, _ configuration: SurveyConfiguration) -> Response? {
-        let client = context.remoteAddress?.ipAddress ?? "unknown"
-        guard let wait = limiter.acquire("survey:\(client)", rate: configuration.pageRate, burst: configuration.pageBurst) else {
-            return nil
-        }
+    /// Per link and client address at `KEFU_SURVEY_RATE_LIMIT`, and per address across all links
+    /// at twenty times that.
+    static func throttle(_ request: Request, _ context: KefuRequestContext, token: String, _ limiter: RateLimiter,
+                         _ configuration: SurveyConfiguration) -> Response? {
+        let client = configuration.clientAddress.resolve(peer: context.remoteAddress?.ipAddress, headers: request.headers)
+        let wait = limiter.acquire("survey:\(token):\(client)", rate: configuration.pageRate, burst: configuration.pageBurst)
+            ?? limiter.acquire("survey-address:\(client)", rate: configuration.pageRate * 20, burst: configuration.pageBurst * 20)
+        guard let wait else { return nil }
         var response = html(SurveyPages(language: nil).tooManyRequests, status: .tooManyRequests)
         response.headers[.retryAfter] = String(max(1, Int(wait.components.seconds) + 1))
         return response
-    }
-
-    /// A browser names the page's origin on a form post; another site's is refused.
-    static func isSameOrigin(_ request: Request) -> Bool {
-        guard let origin = request.headers[.origin], origin != "null" else { return true }
-        guard let host = request.head.authority else { return false }
-        return URL(string: origin)?.host.map { originHost in
-            let port = URL(string: origin)?.port.map { ":\($0)" } ?? ""
-            return host == originHost + port || host == originHost
-        } ?? false
-    }
-
-    static func parseForm(_ bytes: [UInt8]) -> [String: String] {
-        var form: [String: String] = [:]
-        for pair in String(decoding: bytes, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            if let name = parts.first, form[name] == nil { form[name] = parts.count > 1 ? parts[1] : "" }
-        }
-        return form
-    }
-
-    static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
-        let a = Array(left.utf8), b = Array(right.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 

@@ -7,7 +7,7 @@ import KefuStorage
 /// The revisit and inspection schedule: list, move, cancel; and the inspection intervals per
 /// product line.
 enum VisitRoutes {
-    struct View: Encodable, Sendable {
+    struct View: Encodable, RowDecodable, Sendable {
         let id: String
         let customerID: String
         let kind: String
@@ -37,21 +37,6 @@ enum VisitRoutes {
             id, customer_id, kind, product_model, product_serial, delivered_on::text AS delivered_on, months,
             due_on::text AS due_on, status, moved_from::text AS moved_from, ticket_number, submitted_at
             """
-
-        init(_ row: PostgresRow) throws {
-            id = try row.require("id", as: UUID.self).uuidString.lowercased()
-            customerID = try row.require("customer_id")
-            kind = try row.require("kind")
-            productModel = try row.decode("product_model")
-            productSerial = try row.decode("product_serial")
-            deliveredOn = try row.decode("delivered_on")
-            months = try row.require("months")
-            dueOn = try row.require("due_on")
-            status = try row.require("status")
-            movedFrom = try row.decode("moved_from")
-            ticketNumber = try row.decode("ticket_number")
-            submittedAt = try row.decode("submitted_at")
-        }
     }
 
     struct Move: Decodable, Sendable {
@@ -137,7 +122,7 @@ enum VisitRoutes {
             }
             line.prefix = prefix
             let saved = line, key = prefix
-            try await runtime.read { connection in
+            try await runtime.transaction { connection in
                 try connection.query("""
                     INSERT INTO survey.product_lines (prefix, intervals_months) VALUES ($1, $2)
                     ON CONFLICT (prefix) DO UPDATE SET intervals_months = excluded.intervals_months, updated_at = now()

@@ -1,8 +1,8 @@
 import Foundation
 
-/// 256 random bits, URL-safe: survey links and CSRF values.
-enum RandomToken {
-    static func make() -> String {
+/// 256 random bits, URL-safe: survey links, session tokens and CSRF values.
+public enum RandomToken {
+    public static func make() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return Data(bytes).base64EncodedString()

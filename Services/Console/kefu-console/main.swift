@@ -1,0 +1,4 @@
+import KefuConsole
+import KefuServiceKit
+
+await ServiceRunner.main(try ConsoleService.definition())
