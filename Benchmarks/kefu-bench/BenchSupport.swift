@@ -72,3 +72,52 @@ func benchToken(_ role: Role) throws -> String {
     guard let signer = TokenSigner(secret: setting("KEFU_AUTH_KEY")) else { exit(2) }
     return try signer.sign(AccessToken(subject: "kefu-bench", role: role, lifetime: .seconds(3600), rateLimit: 1_000_000))
 }
+
+/// `deploy/kefu` as the benchmarks run it: the fault campaign and the broker stall.
+enum DeployScript {
+    /// Runs `deploy/kefu ARGS` to its end; its exit status.
+    static func run(_ arguments: [String]) async throws -> Int32 {
+        try await spawn(["/bin/bash", "deploy/kefu"] + arguments, capture: false).status
+    }
+
+    static func output(_ arguments: [String]) async throws -> String {
+        try await spawn(["/bin/bash", "deploy/kefu"] + arguments, capture: true).output
+    }
+
+    /// Spawned and reaped on a dispatch thread, so that `waitpid` never blocks the cooperative pool.
+    static func spawn(_ arguments: [String], capture: Bool) async throws -> (status: Int32, output: String) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var pipe: [Int32] = [-1, -1]
+                var actions = posix_spawn_file_actions_t()
+                posix_spawn_file_actions_init(&actions)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                if capture, Glibc.pipe(&pipe) == 0 {
+                    posix_spawn_file_actions_adddup2(&actions, pipe[1], STDOUT_FILENO)
+                    posix_spawn_file_actions_addclose(&actions, pipe[0])
+                }
+                var pid: pid_t = 0
+                let argv = arguments.map { strdup($0) } + [nil]
+                defer { argv.forEach { free($0) } }
+                guard posix_spawn(&pid, arguments[0], &actions, nil, argv, environ) == 0 else {
+                    continuation.resume(returning: (-1, ""))
+                    return
+                }
+                var output = Data()
+                if capture {
+                    close(pipe[1])
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    while true {
+                        let read = Glibc.read(pipe[0], &buffer, buffer.count)
+                        if read <= 0 { break }
+                        output.append(contentsOf: buffer[0..<read])
+                    }
+                    close(pipe[0])
+                }
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                continuation.resume(returning: (status, String(decoding: output, as: UTF8.self)))
+            }
+        }
+    }
+}

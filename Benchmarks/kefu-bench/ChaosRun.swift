@@ -174,45 +174,45 @@ enum ChaosRun {
         try await kill("intake", progress)
         try await at(0.16)
         progress.fault("second replicas of intake and dispatch started")
-        for instance in ["intake@2", "dispatch@2"] { _ = try await stack(["service", "start", instance, profile]) }
+        for instance in ["intake@2", "dispatch@2"] { _ = try await DeployScript.run(["service", "start", instance, profile]) }
         try await at(0.24)
         try await kill("classification", progress)
         try await at(0.32)
         try await kill("dispatch", progress)
         try await at(0.42)
         if cluster {
-            let leader = try await output(["cluster", "leader", "intake.submissions", profile])
+            let leader = try await DeployScript.output(["cluster", "leader", "intake.submissions", profile])
             let node = leader.split(separator: "@").first.flatMap { $0.last }.map(String.init) ?? "1"
             progress.fault("killed cluster node \(node) (\(leader.trimmingCharacters(in: .whitespacesAndNewlines)), leading intake.submissions) for 20 s")
-            _ = try await stack(["cluster", "kill", node, profile])
+            _ = try await DeployScript.run(["cluster", "kill", node, profile])
             try await Task.sleep(for: .seconds(20))
-            _ = try await stack(["cluster", "start", node, profile])
+            _ = try await DeployScript.run(["cluster", "start", node, profile])
         } else {
             progress.fault("killed RabbitMQ for 30 s")
-            _ = try await stack(["service", "kill", "rabbitmq", profile])
+            _ = try await DeployScript.run(["service", "kill", "rabbitmq", profile])
             try await Task.sleep(for: .seconds(30))
-            _ = try await stack(["service", "start", "rabbitmq", profile])
+            _ = try await DeployScript.run(["service", "start", "rabbitmq", profile])
         }
         try await recovered(progress)
         try await at(0.55)
         try await kill("notification", progress)
         try await at(0.65)
         progress.fault("PostgreSQL stopped with -m immediate for 10 s")
-        _ = try await stack(["service", "kill", "postgres", profile])
+        _ = try await DeployScript.run(["service", "kill", "postgres", profile])
         try await Task.sleep(for: .seconds(10))
-        _ = try await stack(["service", "start", "postgres", profile])
+        _ = try await DeployScript.run(["service", "start", "postgres", profile])
         try await recovered(progress)
         try await at(0.8)
         progress.fault("SIGTERM of the second replicas of intake and dispatch")
-        for instance in ["intake@2", "dispatch@2"] { _ = try await stack(["service", "stop", instance, profile]) }
+        for instance in ["intake@2", "dispatch@2"] { _ = try await DeployScript.run(["service", "stop", instance, profile]) }
         try await recovered(progress)
     }
 
     private static func kill(_ service: String, _ progress: Progress) async throws {
         progress.fault("SIGKILL of \(service), restarted")
-        _ = try await stack(["service", "kill", service, profile])
+        _ = try await DeployScript.run(["service", "kill", service, profile])
         try await Task.sleep(for: .milliseconds(300))
-        _ = try await stack(["service", "start", service, profile])
+        _ = try await DeployScript.run(["service", "start", service, profile])
         try await recovered(progress)
     }
 
@@ -228,7 +228,7 @@ enum ChaosRun {
         for service in waiting.sorted() {
             say("\(service) did not recover on its own; restarting it")
             progress.repaired(service)
-            _ = try await stack(["service", "restart", service, profile])
+            _ = try await DeployScript.run(["service", "restart", service, profile])
         }
     }
 
@@ -250,52 +250,6 @@ enum ChaosRun {
                 "id": "chaos-agent-\(index)", "name": "Chaos Agent \(index)", "max_open": 1_000_000, "daily_cap": 1_000_000,
             ])
             _ = try await URLSession.shared.data(for: request)
-        }
-    }
-
-    /// Runs `deploy/kefu ARGS` to its end; its exit status.
-    private static func stack(_ arguments: [String]) async throws -> Int32 {
-        try await spawn(["/bin/bash", "deploy/kefu"] + arguments, capture: false).status
-    }
-
-    private static func output(_ arguments: [String]) async throws -> String {
-        try await spawn(["/bin/bash", "deploy/kefu"] + arguments, capture: true).output
-    }
-
-    /// Spawned and reaped on a dispatch thread, so that `waitpid` never blocks the cooperative pool.
-    private static func spawn(_ arguments: [String], capture: Bool) async throws -> (status: Int32, output: String) {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var pipe: [Int32] = [-1, -1]
-                var actions = posix_spawn_file_actions_t()
-                posix_spawn_file_actions_init(&actions)
-                defer { posix_spawn_file_actions_destroy(&actions) }
-                if capture, Glibc.pipe(&pipe) == 0 {
-                    posix_spawn_file_actions_adddup2(&actions, pipe[1], STDOUT_FILENO)
-                    posix_spawn_file_actions_addclose(&actions, pipe[0])
-                }
-                var pid: pid_t = 0
-                let argv = arguments.map { strdup($0) } + [nil]
-                defer { argv.forEach { free($0) } }
-                guard posix_spawn(&pid, arguments[0], &actions, nil, argv, environ) == 0 else {
-                    continuation.resume(returning: (-1, ""))
-                    return
-                }
-                var output = Data()
-                if capture {
-                    close(pipe[1])
-                    var buffer = [UInt8](repeating: 0, count: 4096)
-                    while true {
-                        let read = Glibc.read(pipe[0], &buffer, buffer.count)
-                        if read <= 0 { break }
-                        output.append(contentsOf: buffer[0..<read])
-                    }
-                    close(pipe[0])
-                }
-                var status: Int32 = 0
-                waitpid(pid, &status, 0)
-                continuation.resume(returning: (status, String(decoding: output, as: UTF8.self)))
-            }
         }
     }
 }

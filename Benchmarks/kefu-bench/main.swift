@@ -11,6 +11,8 @@
 //                                     report and /v1/kpis over ROWS tickets' facts (1,000,000)
 //   kefu-bench console AGENTS [TICKETS] the console: AGENTS people signed in with live streams over
 //                                     TICKETS open tickets (50, 10000); page times and event delay
+//   kefu-bench stall SECONDS [RATE]  a memory alarm blocks publishing for SECONDS (30) while HTTP
+//                                     submissions arrive at RATE/s (20); answers, readiness, drain
 //   kefu-bench chaos N                the fault campaign on the chaos stack (deploy/kefu chaos N [cluster])
 //   kefu-bench model [DATASETS]       the learned text model in process, on ../shared/datasets
 //   kefu-bench model-api [clinc150|cluemotion] [DATASETS]
@@ -41,12 +43,13 @@ case "notification": try await NotificationBenchmark.run(count: count, latencyTi
 case "console": try await ConsoleBenchmark.run(agents: arguments.first.flatMap(Int.init) ?? 50, tickets: Int(option ?? 10_000),
                                              logger: logger)
 case "chaos": try await ChaosRun.run(count: count, logger: logger)
+case "stall": try await StallBenchmark.run(stallSeconds: arguments.first.flatMap(Int.init) ?? 30, rate: option ?? 20, logger: logger)
 case "model-api":
     try await ModelAPIBenchmark.run(dataset: arguments.first ?? "clinc150",
                                     datasets: URL(fileURLWithPath: arguments.dropFirst().first ?? "../shared/datasets"))
 case "model":
     try ModelBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 default:
-    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp, intake-http, classification, dispatch, notification, kpi, console, model or model-api\n".utf8))
+    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp, intake-http, classification, dispatch, notification, kpi, console, stall, model or model-api\n".utf8))
     exit(2)
 }

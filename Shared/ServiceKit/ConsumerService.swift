@@ -86,11 +86,14 @@ public final class ConsumerService: Service, Sendable {
                     let fresh = handler is any IdempotentMessageHandler
                         ? nil : try work.claimInbox(messageIDs: batch.compactMap(\.messageID), queue: queue)
                     func isRepeat(_ id: String) -> Bool { fresh.map { !$0.contains(id) } ?? false }
+                    // Within one batch, too: the first of two deliveries with one id is the new one.
+                    // An idempotent handler's publishers may reuse ids, so it sees every delivery.
                     var seen = Set<String>()
+                    func isSecond(_ id: String) -> Bool { fresh != nil && !seen.insert(id).inserted }
                     var outcomes: [Outcome] = []
                     var pending: [Delivery] = []
                     for delivery in batch {
-                        if let id = delivery.messageID, isRepeat(id) || !seen.insert(id).inserted {
+                        if let id = delivery.messageID, isRepeat(id) || isSecond(id) {
                             outcomes.append(.duplicate)
                         } else if isolated {
                             outcomes.append(try Self.handleIsolated(delivery, handler: handler, work: work, queue: queue))

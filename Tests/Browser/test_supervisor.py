@@ -121,11 +121,17 @@ def status_of(method, path, cookie, csrf=None):
 
 
 SUPERVISOR_PAGES = ["/floor", "/floor/fragment", "/kpis", "/kpis?group_by=agent", "/kpis/monthly?month=2026-12", "/complaints",
-                    "/audit", "/tickets/KF-1/story", "/tickets/KF-1/story/fragment"]
-SUPERVISOR_FORMS = ["/floor/reassign", "/floor/transfer", "/floor/duty", "/tickets/KF-1/story/reassign"]
-ADMIN_PAGES = ["/admin/users", "/admin/agents", "/admin/sla", "/admin/rules", "/admin/models", "/admin/templates"]
-ADMIN_FORMS = ["/admin/users", "/admin/agents/save", "/admin/agents/import", "/admin/sla/add", "/admin/sla/delete", "/admin/rules/add",
-               "/admin/rules/try", "/admin/models/train", "/admin/models/activate", "/admin/templates/save", "/admin/templates/revert"]
+                    "/audit", "/tickets/KF-1/story", "/tickets/KF-1/story/fragment", "/visits"]
+SUPERVISOR_FORMS = ["/floor/reassign", "/floor/transfer", "/floor/duty", "/tickets/KF-1/story/reassign", "/visits/move",
+                    "/visits/cancel"]
+ADMIN_PAGES = ["/admin/users", "/admin/agents", "/admin/organisation", "/admin/sla", "/admin/categories", "/admin/rules",
+               "/admin/models", "/admin/templates", "/admin/webhooks"]
+ADMIN_FORMS = ["/admin/users", "/admin/agents/save", "/admin/agents/import", "/admin/organisation/team", "/admin/organisation/retire",
+               "/admin/organisation/calendar", "/admin/organisation/representative", "/admin/organisation/unassign",
+               "/admin/sla/add", "/admin/sla/delete", "/admin/categories/save", "/admin/categories/retire", "/admin/rules/add",
+               "/admin/rules/try", "/admin/models/train", "/admin/models/activate", "/admin/templates/save", "/admin/templates/revert",
+               "/admin/webhooks/add", "/admin/webhooks/pause", "/admin/webhooks/resume", "/admin/webhooks/remove",
+               "/admin/webhooks/retry", "/visits/line"]
 
 
 def test_an_agent_is_refused_on_every_supervisor_page_and_form(browser, agent):
@@ -141,3 +147,16 @@ def test_an_agent_is_refused_on_every_supervisor_page_and_form(browser, agent):
         assert status_of("POST", path, cookie, csrf) == 403, path
     # Nothing the agent tried was done.
     assert call("GET", f"{ENV['KEFU_DISPATCH_URL']}/v1/agents/{agent[0]}")[1].get("duty") == "on"
+
+
+def test_a_supervisor_is_refused_on_every_admin_page_and_form(browser):
+    window, _ = signed_in_as(browser, "supervisor")
+    assert window.driver.find_elements(By.ID, "nav-floor") and not window.driver.find_elements(By.CSS_SELECTOR, "a[href='/admin/users']")
+    cookie = "kefu_session=" + window.driver.get_cookie("kefu_session")["value"]
+    csrf = window.driver.find_element(By.TAG_NAME, "body").get_attribute("data-csrf")
+    for path in SUPERVISOR_PAGES:
+        assert status_of("GET", path, cookie) in (200, 404), path
+    for path in ADMIN_PAGES:
+        assert status_of("GET", path, cookie) == 403, path
+    for path in ADMIN_FORMS:
+        assert status_of("POST", path, cookie, csrf) == 403, path

@@ -290,6 +290,12 @@ struct AssignmentTests {
         #expect(try await placed(number)["agent_id"] as? String == a)
         #expect(try await HTTP.send("POST", dispatch.appending(path: "v1/representatives/import"),
                                     json: [["customer_id": customer, "agent_id": "nobody-\(customer)"]]).status == 422)
+        // Listed for the console's organisation page, and removed one at a time.
+        let assigned = try await HTTP.get(dispatch.appending(path: "v1/representatives")).jsonArray()
+        #expect(assigned.contains { $0["customer_id"] as? String == customer && $0["agent_id"] as? String == a })
+        #expect(try await HTTP.send("DELETE", dispatch.appending(path: "v1/representatives/\(customer)")).status == 204)
+        let remaining = try await HTTP.get(dispatch.appending(path: "v1/representatives")).jsonArray()
+        #expect(!remaining.contains { $0["customer_id"] as? String == customer })
     }
 
     @Test("with two dispatch replicas, a burst of tickets all reach agents while they have room")

@@ -32,6 +32,29 @@ struct IngressContractTests {
         #expect(again.ticketNumber == one.ticketNumber && again.duplicate == true, "a repeat is answered with its ticket")
     }
 
+    @Test("two gateways that send message_id 1 at the same moment both get tickets, even in one batch")
+    func reusedMessageIDInOneBatch() async throws {
+        let gateway = try await Gateway()
+        defer { gateway.close() }
+        let submissions = [phoneSubmission(unique("pbx-a")), phoneSubmission(unique("pbx-b"))]
+        // Both wait in the queue while intake is stopped, so that it takes them in one batch.
+        try await Stack.service("stop", "intake")
+        do {
+            try await gateway.publisher.publish(try submissions.map { submission in
+                OutgoingMessage(exchange: KefuExchange.intake, routingKey: "submit.phone",
+                                body: Array(try JSONSerialization.data(withJSONObject: submission)), messageID: "1",
+                                correlationID: submission["submission_id"] as? String, replyTo: gateway.replyQueue)
+            })
+        } catch {
+            try await Stack.service("start", "intake")
+            throw error
+        }
+        try await Stack.service("start", "intake")
+        let replies = try await gateway.replies(count: 2, timeout: .seconds(60))
+        let numbers = submissions.compactMap { replies[$0["submission_id"] as! String]?.ticketNumber }
+        #expect(numbers.count == 2 && Set(numbers).count == 2, "each submission has a ticket of its own: \(replies)")
+    }
+
     @Test("metadata.site reaches dispatch: the field engineer whose area covers it gets the ticket")
     func siteReachesDispatch() async throws {
         let dispatch = try Stack.url("dispatch")

@@ -11,6 +11,11 @@ public import KefuServiceKit
 public enum ConsoleService {
     public static let eventsQueue = "console.events"
 
+    /// The supervisors' and administrators' pages, all drawn by `ScreenRoutes`.
+    static let screens = [FloorScreen.route, StoryScreen.route, KPIScreen.route, ComplaintsScreen.route, AuditScreen.route,
+                          VisitsScreen.route, AgentsScreen.route, OrganisationScreen.route, SLAScreen.route, CategoriesScreen.route,
+                          RulesScreen.route, ModelsScreen.route, TemplatesScreen.route, WebhooksScreen.route]
+
     /// The service as configured by the environment; see docs/configuration.md.
     public static func definition(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServiceDefinition {
         let configuration = try ConsoleConfiguration.fromEnvironment(environment)
@@ -43,8 +48,7 @@ public enum ConsoleService {
                 EventRoutes.add(to: router, console: console)
                 StaffRoutes.add(to: router, console: console)
                 MonthlyReportRoutes.add(to: router, console: console)
-                ScreenRoutes.add([FloorScreen.route, StoryScreen.route, KPIScreen.route, ComplaintsScreen.route, AuditScreen.route,
-                                  AgentsScreen.route, SLAScreen.route, RulesScreen.route, ModelsScreen.route, TemplatesScreen.route], to: router, console: console)
+                ScreenRoutes.add(screens, to: router, console: console)
             },
             backgroundServices: { runtime in
                 let console = built.console(runtime: runtime, configuration: configuration, pages: pages, client: client)
@@ -52,8 +56,8 @@ public enum ConsoleService {
             })
         // Pages check their session cookie themselves (ConsoleAuth), not a bearer token.
         definition.publicPathPrefixes = ["/login", "/logout", "/password", "/queues/", "/tickets/", "/triage", "/search",
-                                         "/events", "/canned", "/snippets", "/me/", "/static/", "/admin/",
-                                         "/floor", "/kpis", "/complaints", "/audit"]
+                                         "/events", "/canned", "/snippets", "/me/", "/static/", "/admin/"]
+            + screens.map(\.path)
         definition.publicPaths = ["/"]
         definition.commands = ["user": { arguments, runtime in
             try await UserCommand.run(arguments, runtime: runtime, client: client, configuration: configuration)

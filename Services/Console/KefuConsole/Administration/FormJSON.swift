@@ -56,6 +56,9 @@ struct FormJSON {
 
     mutating func set(_ key: String, _ value: JSONValue) { object[key] = value }
 
+    /// A field found wrong by a check of the page's own (a calendar's hours as typed).
+    mutating func refuse(_ name: String, _ message: String) { errors[name] = message }
+
     private mutating func missing(_ name: String) {
         errors[name] = language.say("is required", "必填")
     }

@@ -81,6 +81,8 @@ form.inline label { margin: 0; font-size: 12px; }
 form.inline input, form.inline select { width: 8em; }
 td.late, tr.late td { color: var(--late); }
 td.soon { color: var(--soon); }
+td.fine { color: var(--fine); }
+tr.muted td { color: var(--muted); }
 td.warn { color: var(--soon); font-weight: 600; }
 td.ok { color: var(--fine); }
 td.muted { color: var(--muted); }

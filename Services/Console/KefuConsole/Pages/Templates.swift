@@ -30,13 +30,17 @@ enum Templates {
             {{#supervises}}<a href="/floor" class="{{#nav_floor}}on{{/nav_floor}}" id="nav-floor">{{t.floor}}</a>
             <a href="/kpis" class="{{#nav_kpis}}on{{/nav_kpis}}">{{t.kpis}}</a>
             <a href="/complaints" class="{{#nav_complaints}}on{{/nav_complaints}}">{{t.complaints}}</a>
-            <a href="/audit" class="{{#nav_audit}}on{{/nav_audit}}">{{t.audit}}</a>{{/supervises}}
+            <a href="/audit" class="{{#nav_audit}}on{{/nav_audit}}">{{t.audit}}</a>
+            <a href="/visits" class="{{#nav_visits}}on{{/nav_visits}}">{{t.visits}}</a>{{/supervises}}
             {{#is_admin}}<a href="/admin/users" class="{{#nav_users}}on{{/nav_users}}">{{t.users}}</a>
             <a href="/admin/agents" class="{{#nav_agents}}on{{/nav_agents}}">{{t.admin_agents}}</a>
+            <a href="/admin/organisation" class="{{#nav_organisation}}on{{/nav_organisation}}">{{t.organisation}}</a>
             <a href="/admin/sla" class="{{#nav_sla}}on{{/nav_sla}}">{{t.sla}}</a>
+            <a href="/admin/categories" class="{{#nav_categories}}on{{/nav_categories}}">{{t.categories}}</a>
             <a href="/admin/rules" class="{{#nav_rules}}on{{/nav_rules}}">{{t.rules}}</a>
             <a href="/admin/models" class="{{#nav_models}}on{{/nav_models}}">{{t.models}}</a>
-            <a href="/admin/templates" class="{{#nav_templates}}on{{/nav_templates}}">{{t.templates}}</a>{{/is_admin}}
+            <a href="/admin/templates" class="{{#nav_templates}}on{{/nav_templates}}">{{t.templates}}</a>
+            <a href="/admin/webhooks" class="{{#nav_webhooks}}on{{/nav_webhooks}}">{{t.webhooks}}</a>{{/is_admin}}
           </nav>
           <form class="search" action="/search" method="get" role="search">
             <input type="search" name="q" id="search" value="{{query}}" placeholder="{{t.search_hint}}" aria-label="{{t.search}}">

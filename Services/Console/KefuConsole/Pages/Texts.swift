@@ -21,6 +21,7 @@ enum Text: String, CaseIterable, Sendable {
     case userExists = "user_exists", notYourself = "not_yourself", adminsOnly = "admins_only", disable, enable
     case resetPassword = "reset_password", disabled, currentPassword = "current_password"
     case floor, kpis, complaints, audit, adminAgents = "admin_agents", sla, rules, models, templates
+    case visits, organisation, categories, webhooks
 }
 
 enum Texts {
@@ -142,5 +143,9 @@ enum Texts {
         .rules: ("Rules", "分类规则"),
         .models: ("Model", "模型"),
         .templates: ("Templates", "通知模板"),
+        .visits: ("Visits", "回访"),
+        .organisation: ("Organisation", "组织"),
+        .categories: ("Categories", "类别"),
+        .webhooks: ("Webhooks", "Webhook"),
     ]
 }

@@ -19,6 +19,12 @@ extension OrganisationStore {
             """, [pairs.map(\.customer), pairs.map(\.agent)])
     }
 
+    /// Every customer's representative, by customer id.
+    static func representatives(on connection: PostgresConnection) throws -> [Representative] {
+        try connection.query("SELECT customer_id, agent_id FROM dispatch.dedicated_representatives ORDER BY customer_id")
+            .map { Representative(customerID: try $0.require("customer_id"), agentID: try $0.require("agent_id")) }
+    }
+
     static func saveRepresentative(customer: String, agent: String, in work: UnitOfWork) throws {
         try work.query("""
             INSERT INTO dispatch.dedicated_representatives (customer_id, agent_id) VALUES ($1, $2)

@@ -6,10 +6,6 @@ import KefuStorage
 
 /// Dedicated representatives: one customer's agent, set one at a time or imported in bulk.
 extension OrganisationRoutes {
-    struct Representative: Codable, Sendable {
-        let agentID: String
-        enum CodingKeys: String, CodingKey { case agentID = "agent_id" }
-    }
 
     static func addRepresentatives(to router: Router<KefuRequestContext>, runtime: ServiceRuntime) {
         // Rows of customer_id and agent_id.
@@ -26,6 +22,11 @@ extension OrganisationRoutes {
             return try Response.json(Imported(imported: pairs.count), status: .created)
         }
 
+        router.get("/v1/representatives") { _, context -> Response in
+            try context.require(.admin)
+            return try Response.json(try await runtime.read { try OrganisationStore.representatives(on: $0) })
+        }
+
         router.put("/v1/representatives/{customer}") { request, context -> Response in
             try context.require(.admin)
             let customer = try context.parameters.require("customer")
@@ -36,7 +37,7 @@ extension OrganisationRoutes {
                 }
                 try OrganisationStore.saveRepresentative(customer: customer, agent: representative.agentID, in: work)
             }
-            return try Response.json(representative)
+            return try Response.json(Representative(customerID: customer, agentID: representative.agentID))
         }
 
         router.delete("/v1/representatives/{customer}") { _, context -> Response in
