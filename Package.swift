@@ -128,9 +128,9 @@ let package = Package(
     ]
     + service("Intake", executable: "kefu-intake", dependencies: ["KefuMail", .product(name: "Crypto", package: "swift-crypto")])
     + service("Classification", executable: "kefu-classification")
-    + service("Dispatch", executable: "kefu-dispatch")
+    + service("Dispatch", executable: "kefu-dispatch", dependencies: [.product(name: "Metrics", package: "swift-metrics")])
     + service("Notification", executable: "kefu-notification", dependencies: [
-        "KefuMail", "KefuCurl", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        "KefuMail", .product(name: "Metrics", package: "swift-metrics"), "KefuCurl", .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
     ])

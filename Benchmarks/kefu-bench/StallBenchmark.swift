@@ -30,8 +30,11 @@ enum StallBenchmark {
         var readiness: [String: String] = [:]
         var blockedAfter: Duration?
         do {
-            blockedAfter = try await untilBlocked(since: alarmed)
+            // A publisher hears of the alarm when it next publishes, so readiness is watched
+            // while the submissions arrive.
+            async let blocked = untilBlocked(since: alarmed)
             stalled = try await submit(for: .seconds(stallSeconds), rate: rate, prefix: "stall-\(run)-stalled")
+            blockedAfter = try await blocked
             readiness = await readinessOfAll()
         } catch {
             try? await setWatermark("0.4")
@@ -47,7 +50,7 @@ enum StallBenchmark {
         print("before the alarm:           create \(Percentiles(calm.map(\.create)).summary); read \(Percentiles(calm.map(\.read)).summary)")
         print("during the alarm:           create \(Percentiles(stalled.map(\.create)).summary); read \(Percentiles(stalled.map(\.read)).summary)")
         print("answered during the alarm:  \(stalled.filter(\.created).count) of \(stalled.count) created (201)")
-        print("readiness said blocked:     \(blockedAfter.map { String(format: "%.1f s after the alarm", seconds($0)) } ?? "never")")
+        print("intake said blocked:        \(blockedAfter.map { String(format: "%.1f s after the alarm", seconds($0)) } ?? "never")")
         print("readiness during the alarm: \(readiness.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
         print("assigned during the alarm:  \(flowedDuringStall) of \(stalled.count)")
         print("after the alarm cleared:    \(drained.count) of \(numbers.count) assigned, the last \(String(format: "%.1f", seconds((drained.last ?? cleared) - cleared))) s after")

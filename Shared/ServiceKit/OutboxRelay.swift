@@ -184,3 +184,15 @@ public final class OutboxRelay: Service, Sendable {
             mandatory: try row.require("mandatory"))
     }
 }
+
+extension OutboxRelay {
+    /// What the relay has not published yet: how many rows, and how long the oldest has waited.
+    /// The outbox-lag alert watches it (docs/operations.md).
+    static func backlog(schema: String, on connection: PostgresConnection) throws -> (pending: Int, oldestSeconds: Double) {
+        let row = try connection.query("""
+            SELECT count(*)::bigint AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest
+            FROM \(schema).outbox WHERE published_at IS NULL
+            """).first
+        return (try row?.require("pending", as: Int.self) ?? 0, try row?.require("oldest", as: Double.self) ?? 0)
+    }
+}

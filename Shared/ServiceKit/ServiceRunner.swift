@@ -147,8 +147,10 @@ public enum ServiceRunner {
             return try Response.json(body, status: ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: .init(bytes: metricsRegistry.emitToBuffer())))
+            let links = runtime.publishers.map(\.status) + consumers.map(\.brokerStatus)
+            await HealthMetrics.sample(runtime: runtime, broker: BrokerReadiness(links))
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: .init(bytes: metricsRegistry.emitToBuffer())))
         }
     }
 

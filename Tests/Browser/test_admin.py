@@ -7,7 +7,9 @@ import tempfile
 
 from selenium.webdriver.common.by import By
 
-from conftest import ENV, call, eventually, submission, submit_over_amqp, unique
+from selenium.webdriver.support.ui import Select
+
+from conftest import ENV, add_user, call, eventually, submission, submit_over_amqp, unique
 from test_supervisor import signed_in_as
 
 
@@ -163,8 +165,49 @@ def test_an_edited_template_is_previewed_used_by_the_next_notification_and_rever
         window.shot("admin-template-preview")
         window.submit(window.element(By.ID, "revert-submit"))
         assert window.shows(By.CSS_SELECTOR, ".notice.ok", "acknowledgement/email/en")
+        # A draft is previewed as typed, and nothing is saved.
+        draft = unique("draft")
+        text = window.element(By.ID, "template-text")
+        text.clear()
+        text.send_keys(f"Ticket {{{{ticket_number}}}}: {draft}")
+        window.element(By.ID, "template-ticket_number").send_keys(number)
+        window.submit(window.driver.find_element(By.ID, "template-alternate"))
+        assert window.shows(By.CSS_SELECTOR, "#template-section ul.lines", f"Ticket {number}: {draft}")
+        assert draft in window.driver.find_element(By.ID, "template-text").get_attribute("value"), "the draft stays in the form"
+        assert call("GET", f"{ENV['KEFU_NOTIFICATION_URL']}/v1/templates/acknowledgement/email/en")[1].get("edited") is False
+        window.shot("admin-template-draft")
         window.open("/audit?action=template_edited")
         assert window.shows(By.ID, "audit-table", "acknowledgement/email/en")
     finally:
         call("DELETE", f"{ENV['KEFU_NOTIFICATION_URL']}/v1/templates/acknowledgement/email/en")
     assert call("GET", f"{ENV['KEFU_NOTIFICATION_URL']}/v1/templates/acknowledgement/email/en")[1].get("edited") is False
+
+
+def test_a_role_is_changed_and_an_agent_given_a_team_and_a_shift_calendar(browser):
+    window, admin = signed_in_as(browser, "admin")
+    person, password = add_user("agent", name=unique("Promoted"))
+    window.open("/admin/users")
+    # Not one's own role.
+    Select(window.element(By.ID, f"role-{admin}")).select_by_value("agent")
+    window.submit(window.driver.find_element(By.ID, f"role-{admin}-submit"))
+    assert window.shows(By.CSS_SELECTOR, ".notice.error", "")
+    Select(window.element(By.ID, f"role-{person}")).select_by_value("supervisor")
+    window.submit(window.driver.find_element(By.ID, f"role-{person}-submit"))
+    assert window.shows(By.CSS_SELECTOR, ".notice.ok", person)
+    promoted = browser("en")
+    promoted.sign_in(person, password, "Correct-Horse-" + unique("pw"))
+    assert promoted.element(By.ID, "nav-floor"), "a supervisor from the next request on"
+    window.open("/audit?action=role_changed")
+    assert window.shows(By.ID, "audit-table", person)
+
+    agents = f"{ENV['KEFU_DISPATCH_URL']}/v1/agents/{person}"
+    window.open("/admin/agents")
+    Select(window.element(By.ID, f"agent-{person}-team_id")).select_by_value("hq")
+    Select(window.driver.find_element(By.ID, f"agent-{person}-shift_calendar_id")).select_by_value("24x7")
+    window.submit(window.driver.find_element(By.ID, f"agent-{person}-submit"))
+    assert eventually(lambda: (lambda agent: agent.get("team_id") == "hq" and agent.get("shift_calendar_id") == "24x7")(call("GET", agents)[1]))
+    window.open("/admin/agents")
+    Select(window.element(By.ID, f"agent-{person}-team_id")).select_by_value("")
+    window.submit(window.driver.find_element(By.ID, f"agent-{person}-submit"))
+    assert eventually(lambda: "team_id" not in call("GET", agents)[1]), "none clears the team"
+    assert call("GET", agents)[1].get("shift_calendar_id") == "24x7"

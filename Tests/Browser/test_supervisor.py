@@ -131,7 +131,8 @@ ADMIN_FORMS = ["/admin/users", "/admin/agents/save", "/admin/agents/import", "/a
                "/admin/sla/add", "/admin/sla/delete", "/admin/categories/save", "/admin/categories/retire", "/admin/rules/add",
                "/admin/rules/try", "/admin/models/train", "/admin/models/activate", "/admin/templates/save", "/admin/templates/revert",
                "/admin/webhooks/add", "/admin/webhooks/pause", "/admin/webhooks/resume", "/admin/webhooks/remove",
-               "/admin/webhooks/retry", "/visits/line"]
+               "/admin/webhooks/retry", "/visits/line", "/admin/templates/draft",
+               "/admin/users/00000000-0000-0000-0000-000000000000/role"]
 
 
 def test_an_agent_is_refused_on_every_supervisor_page_and_form(browser, agent):

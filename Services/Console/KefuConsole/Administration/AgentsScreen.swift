@@ -11,8 +11,11 @@ enum AgentsScreen {
             var body = FormJSON(form.fields, language: person.language)
             body.number("max_open")
             body.number("daily_cap")
-            body.text("team_id")
-            body.text("shift_calendar_id")
+            // A choice of none clears the team or the shift calendar (a merge patch's null).
+            for name in ["team_id", "shift_calendar_id"] {
+                let chosen = (form.fields[name] ?? "").trimmingCharacters(in: .whitespaces)
+                body.set(name, chosen.isEmpty ? .null : .string(chosen))
+            }
             body.list("categories")
             if case .array(let categories)? = body.object["categories"] {
                 body.set("skills", .object(["categories": .array(categories)]))
@@ -32,7 +35,17 @@ enum AgentsScreen {
 
     static func draw(_ asked: ScreenRequest) async throws -> Screen {
         let language = asked.language
-        let answer = await asked.get(.dispatch, "/v1/agents")
+        async let agents = asked.get(.dispatch, "/v1/agents")
+        async let teams = asked.get(.dispatch, "/v1/teams")
+        async let calendars = asked.get(.dispatch, "/v1/calendars")
+        let (answer, teamAnswer, calendarAnswer) = await (agents, teams, calendars)
+        let none = [(value: "", text: "–")]
+        let teamOptions = none + (teamAnswer.value?.array ?? []).compactMap { team in
+            team["id"]?.string.map { (value: $0, text: "\(team["name"]?.string ?? $0) (\($0))") }
+        }
+        let calendarOptions = none + (calendarAnswer.value?.array ?? []).compactMap { calendar in
+            calendar["id"]?.string.map { (value: $0, text: "\(calendar["name"]?.string ?? $0) (\($0))") }
+        }
         let rows = answer.value?.array.compactMap { agent -> Screen.Row? in
             guard let id = agent["id"]?.string else { return nil }
             let categories = agent["skills"]?["categories"]?.array.compactMap(\.string).joined(separator: ", ") ?? ""
@@ -42,10 +55,11 @@ enum AgentsScreen {
                                   .hidden("form_key", id),
                                   Screen.Field("max_open", language.say("Capacity", "上限"), .number, value: agent["max_open"]?.plainText ?? ""),
                                   Screen.Field("daily_cap", language.say("Daily cap", "每日上限"), .number, value: agent["daily_cap"]?.plainText ?? ""),
-                                  Screen.Field("team_id", language.say("Team", "团队"), value: agent["team_id"]?.string ?? ""),
+                                  Screen.Field("team_id", language.say("Team", "团队"), .select, value: agent["team_id"]?.string ?? "",
+                                               options: teamOptions),
                                   Screen.Field("categories", language.say("Skills", "技能类别"), value: categories),
-                                  Screen.Field("shift_calendar_id", language.say("Shift calendar", "班次日历"),
-                                               value: agent["shift_calendar_id"]?.string ?? ""),
+                                  Screen.Field("shift_calendar_id", language.say("Shift calendar", "班次日历"), .select,
+                                               value: agent["shift_calendar_id"]?.string ?? "", options: calendarOptions),
                               ], inline: true)])
         } ?? []
         var screen = Screen(heading: language.say("Agents", "坐席"))

@@ -26,6 +26,22 @@ enum TemplatesScreen {
                               showsAnswer: true, done: person.language.say("Preview below.", "预览如下。"))
             }
         },
+        // The edit form's second button: the text as typed, rendered for a ticket, nothing saved.
+        "draft": ScreenAction(.admin, form: "template") { form, person in
+            guard let key = key(form.fields) else { return .invalid(["text": person.language.say("choose a template", "请选择模板")]) }
+            var draft = FormJSON(form.fields, language: person.language)
+            draft.text("subject")
+            draft.text("text", required: true)
+            draft.text("html")
+            var body = FormJSON(form.fields, language: person.language)
+            body.text("ticket_number", required: true)
+            body.set("template", .object(draft.object))
+            for (field, message) in draft.errors { body.refuse(field, message) }
+            return body.prepared { json in
+                BackendChange(method: .POST, backend: .notification, path: "/v1/templates/\(key)/preview", body: .json(json),
+                              showsAnswer: true, done: person.language.say("Draft preview below; nothing was saved.", "草稿预览如下；尚未保存。"))
+            }
+        },
         "revert": ScreenAction(.admin, form: "revert") { form, person in
             guard let key = key(form.fields) else { return .invalid([:], problems: [person.language.say("choose a template", "请选择模板")]) }
             return .send(BackendChange(method: .DELETE, backend: .notification, path: "/v1/templates/\(key)", audit: "template_reverted",
@@ -69,13 +85,14 @@ enum TemplatesScreen {
                                                           Screen.Field("text", language.say("Text", "正文"), .textarea, value: template["text"]?.string ?? "",
                                                                        required: true),
                                                           Screen.Field("html", "HTML", .textarea, value: template["html"]?.string ?? ""),
-                                                      ]),
+                                                          Screen.Field("ticket_number", language.say("Preview the draft for ticket", "草稿预览所用工单号")),
+                                                      ], alternate: ("/admin/templates/draft", language.say("Preview draft", "预览草稿"))),
                                           Screen.Form(id: "preview", action: "/admin/templates/preview", submit: language.say("Preview", "预览"),
                                                       fields: hidden + [Screen.Field("ticket_number", language.say("For ticket", "工单号"), required: true)]),
                                           Screen.Form(id: "revert", action: "/admin/templates/revert",
                                                       submit: language.say("Back to the built-in", "恢复内置模板"), fields: hidden),
                                       ])
-            if asked.state.formID == "preview", let preview = asked.state.answer {
+            if ["preview", "template"].contains(asked.state.formID), let preview = asked.state.answer {
                 edit.lines = [preview["subject"]?.string, preview["text"]?.string].compactMap { $0 }
             }
             screen.sections.append(edit)

@@ -204,7 +204,8 @@ enum Templates {
           {{#one_time_password}}<p class="notice ok" role="status">{{notice}}<code id="one-time-password">{{one_time_password}}</code></p>{{/one_time_password}}
           <table class="tickets" id="accounts"><thead><tr><th>{{t.username}}</th><th>{{t.display_name}}</th><th>{{t.role}}</th><th>{{t.agent_id}}</th><th></th></tr></thead>
           <tbody>{{#accounts}}<tr data-user="{{username}}"><td>{{username}}{{#disabled}} <span class="pill warn">{{t.disabled}}</span>{{/disabled}}</td><td>{{display_name}}</td><td>{{role}}</td><td>{{agent_id}}</td>
-            <td class="row-actions"><form method="post" action="/admin/users/{{id}}/reset"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.reset_password}}</button></form>
+            <td class="row-actions"><form method="post" action="/admin/users/{{id}}/role"><input type="hidden" name="csrf" value="{{csrf}}"><select name="role" id="role-{{username}}" aria-label="{{t.role}}">{{#role_options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/role_options}}</select><button type="submit" id="role-{{username}}-submit">{{t.change_role}}</button></form>
+            <form method="post" action="/admin/users/{{id}}/reset"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.reset_password}}</button></form>
             {{#disabled}}<form method="post" action="/admin/users/{{id}}/enable"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.enable}}</button></form>{{/disabled}}
             {{^disabled}}<form method="post" action="/admin/users/{{id}}/disable"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">{{t.disable}}</button></form>{{/disabled}}</td></tr>{{/accounts}}</tbody></table>
           <h2>{{t.add_user}}</h2>

@@ -21,7 +21,7 @@ enum Text: String, CaseIterable, Sendable {
     case userExists = "user_exists", notYourself = "not_yourself", adminsOnly = "admins_only", disable, enable
     case resetPassword = "reset_password", disabled, currentPassword = "current_password"
     case floor, kpis, complaints, audit, adminAgents = "admin_agents", sla, rules, models, templates
-    case visits, organisation, categories, webhooks
+    case visits, organisation, categories, webhooks, changeRole = "change_role"
 }
 
 enum Texts {
@@ -147,5 +147,6 @@ enum Texts {
         .organisation: ("Organisation", "组织"),
         .categories: ("Categories", "类别"),
         .webhooks: ("Webhooks", "Webhook"),
+        .changeRole: ("Change role", "更改角色"),
     ]
 }

@@ -9,7 +9,10 @@ enum StaffRoutes {
     static func add(to router: Router<KefuRequestContext>, console: Console) {
         router.get("/admin/users") { request, context -> Response in
             let person = try await console.auth.require(request, context, role: .admin, pages: console.pages)
-            return try await page(person, console: console)
+            guard let notice = Flash.take(request) else { return try await page(person, console: console) }
+            var response = try await page(person, console: console, notice: notice.text, ok: notice.ok)
+            Flash.clear(on: &response)
+            return response
         }
 
         router.post("/admin/users") { request, context -> Response in
@@ -43,7 +46,7 @@ enum StaffRoutes {
 
         router.post("/admin/users/{id}/{change}") { request, context -> Response in
             let person = try await console.auth.require(request, context, role: .admin, pages: console.pages)
-            _ = try await console.auth.checkForm(request, person)
+            let form = try await console.auth.checkForm(request, person)
             guard let id = UUID(uuidString: try context.parameters.require("id")),
                   let account = try await console.runtime.read({ try StaffStore.account(id: id, on: $0) }) else {
                 return try await page(person, console: console, notice: person.language.text(.notFound), ok: false,
@@ -57,6 +60,26 @@ enum StaffRoutes {
                                                                          hasher: console.hasher)
                 return try await page(person, console: console,
                                       notice: person.language.text(.oneTimePassword) + " \(account.username): ", password: password)
+            case "role":
+                guard let role = StaffAccount.Role(rawValue: form["role"] ?? "") else {
+                    return try await page(person, console: console, notice: "role: must be agent, supervisor or admin", ok: false,
+                                          status: .unprocessableContent)
+                }
+                guard account.id != person.account.id else {
+                    return try await page(person, console: console, notice: person.language.text(.notYourself), ok: false,
+                                          status: .conflict)
+                }
+                let actor = StaffProvisioning.Actor(username: person.account.username, staffID: person.account.id,
+                                                    address: person.address)
+                if let failure = try await StaffProvisioning.changeRole(of: account, to: role, by: actor, runtime: console.runtime,
+                                                                        client: console.client) {
+                    return try await page(person, console: console, notice: failure, ok: false, status: .badGateway)
+                }
+                var response = Response(status: .seeOther, headers: [.location: "/admin/users"])
+                Flash.set(Flash.Message(ok: true, text: person.language.say("\(account.username) is now \(role.rawValue).",
+                                                                            "\(account.username) 的角色已改为 \(role.rawValue)。")),
+                          on: &response)
+                return response
             case "disable", "enable":
                 let disable = try context.parameters.require("change") == "disable"
                 guard account.id != person.account.id else {
@@ -82,7 +105,8 @@ enum StaffRoutes {
         let rows = accounts.map { account -> [String: Any] in
             ["id": account.id.uuidString, "username": account.username, "display_name": account.displayName,
              "role": account.role.rawValue, "agent_id": account.agentID ?? "", "language": account.language ?? "",
-             "disabled": account.disabledAt != nil, "csrf": person.csrf]
+             "disabled": account.disabledAt != nil, "csrf": person.csrf,
+             "role_options": StaffAccount.Role.allCases.map { ["value": $0.rawValue, "selected": $0 == account.role] }]
         }
         var values: [String: Any] = ["accounts": rows, "roles": StaffAccount.Role.allCases.map(\.rawValue)]
         if let notice {

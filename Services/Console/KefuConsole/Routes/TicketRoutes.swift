@@ -63,24 +63,25 @@ enum TicketRoutes {
 
     /// The whole page, or "not yours" for an agent who does not hold the ticket.
     static func page(_ number: String, person: SignedIn, console: Console, notice: Flash.Message?) async throws -> Response {
-        let access = await TicketAccess.check(number, person: person, console: console)
-        if let refusal = TicketAccess.refusal(access, number: number, person: person, console: console) { return refusal }
-        guard case .allowed(let dispatchedTicket) = access else { return Pages.plain(status: .forbidden, "") }
-        let dispatched: ServiceClient.Answer = dispatchedTicket.map { .ok($0) } ?? .unavailable("dispatch")
+        // Everything is asked for at once, while the access check runs: the page waits for the
+        // slowest answer, not for their sum (docs/benchmarks.md). What a refused person's calls
+        // brought back is never shown.
+        async let checked = TicketAccess.check(number, person: person, console: console)
         async let intake = console.client.get(.intake, "/v1/tickets/\(number)", as: person)
         async let notes = console.client.get(.dispatch, "/v1/tickets/\(number)/notes", as: person)
         async let decision = console.client.get(.classification, "/v1/decisions/\(number)", as: person)
         async let assignments = console.client.get(.dispatch, "/v1/tickets/\(number)/assignments", as: person)
         async let clocks = console.client.get(.dispatch, "/v1/tickets/\(number)/clocks", as: person)
+        let access = await checked
+        if let refusal = TicketAccess.refusal(access, number: number, person: person, console: console) { return refusal }
+        guard case .allowed(let dispatchedTicket) = access else { return Pages.plain(status: .forbidden, "") }
+        let dispatched: ServiceClient.Answer = dispatchedTicket.map { .ok($0) } ?? .unavailable("dispatch")
+        async let presence = PresenceStore.open(number, by: person.account.id, runtime: console.runtime)
         let ticket = await intake
         let customerID = ticket.value?["customer"]?["id"]?.string ?? ""
         let customer = customerID.isEmpty ? ServiceClient.Answer.unavailable("intake")
             : await console.client.get(.intake, "/v1/customers/\(customerID)", as: person)
-        let (draft, others) = try await console.runtime.transaction { work in
-            try PresenceStore.mark(number, staffID: person.account.id, typing: false, in: work)
-            return (try PresenceStore.draft(for: number, staffID: person.account.id, on: work.connection),
-                    try PresenceStore.others(on: number, than: person.account.id, on: work.connection))
-        }
+        let (draft, others) = try await presence
         var view = TicketView(number: number, language: person.language)
         let written = await notes
         view.add(dispatch: dispatched.value, intake: ticket.value, notes: written.value)

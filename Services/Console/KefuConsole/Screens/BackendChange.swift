@@ -72,7 +72,7 @@ enum FieldErrors {
             if let row = rowNumber(parts) {
                 let rest = parts.drop { $0 == "records" }.dropFirst().joined(separator: "/")
                 problems.append(language.say("Row \(row)", "第 \(row) 行") + (rest.isEmpty ? "" : " · \(rest)") + ": \(message)")
-            } else if let name = [parts.joined(separator: "_"), parts.first ?? ""].first(where: { fields.contains($0) }) {
+            } else if let name = [parts.joined(separator: "_"), parts.first ?? "", parts.last ?? ""].first(where: { fields.contains($0) }) {
                 byField[name] = byField[name].map { $0 + "; " + message } ?? message
             } else {
                 problems.append(pointer.isEmpty ? message : "\(pointer): \(message)")

@@ -59,6 +59,7 @@ extension Screen.Cell {
 extension Screen.Form {
     func values(csrf: String) -> [String: Any] {
         ["id": id, "action": action, "submit": submit, "csrf": csrf, "posts": method == "post", "method": method, "multipart": multipart, "inline": inline,
+         "alternate_action": alternate?.action as Any, "alternate_submit": alternate?.submit as Any,
          "problems": problems, "has_problems": !problems.isEmpty, "fields": fields.map { field in
              var values: [String: Any] = ["name": field.name, "label": field.label, "value": field.value, "required": field.required,
                                           "hint": field.hint as Any, "error": field.error as Any,

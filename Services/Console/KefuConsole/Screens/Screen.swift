@@ -71,6 +71,8 @@ struct Screen: Sendable {
         var inline = false
         /// What went wrong that no single field explains, shown above the form.
         var problems: [String] = []
+        /// A second button that sends the same fields to another action (a template's draft preview).
+        var alternate: (action: String, submit: String)?
     }
 
     struct Field: Sendable {

@@ -40,6 +40,7 @@ extension Templates {
         {{#is_file}}<input id="{{field_id}}" type="file" name="{{name}}"{{#required}} required{{/required}}>{{/is_file}}
         {{#hint}}<small>{{hint}}</small>{{/hint}}{{#error}}<span class="field-error" role="alert">{{error}}</span>{{/error}}</label>{{/is_hidden}}{{/fields}}
         <button type="submit" id="{{id}}-submit">{{submit}}</button>
+        {{#alternate_action}}<button type="submit" formaction="{{alternate_action}}" id="{{id}}-alternate">{{alternate_submit}}</button>{{/alternate_action}}
         </form>
         """
 }

@@ -12,6 +12,17 @@ enum PresenceStore {
             """, [number, staffID, typing])
     }
 
+    /// Marks `staffID` in ticket `number` as a ticket page opens it; their unsent reply there, and
+    /// who else has it open. Presence is the console's own passing state, so its commit does not
+    /// wait for the disk: a crash loses at most a few seconds of "who is here".
+    static func open(_ number: String, by staffID: UUID, runtime: ServiceRuntime) async throws -> (draft: String?, others: [Other]) {
+        try await runtime.transaction { work in
+            try work.query("SET LOCAL synchronous_commit = off")
+            try mark(number, staffID: staffID, typing: false, in: work)
+            return (try draft(for: number, staffID: staffID, on: work.connection), try others(on: number, than: staffID, on: work.connection))
+        }
+    }
+
     struct Other: Codable, RowDecodable, Sendable {
         let name: String
         let typing: Bool

@@ -65,6 +65,30 @@ enum StaffProvisioning {
         return .added(saved, password: password)
     }
 
+    /// Gives `account` another role. Someone who becomes an agent needs an agent in dispatch, as a
+    /// new agent does; the role holds from their next request, since sessions read it each time.
+    static func changeRole(of account: StaffAccount, to role: StaffAccount.Role, by actor: Actor, runtime: ServiceRuntime,
+                           client: ServiceClient) async throws -> String? {
+        var agentID = account.agentID
+        if role == .agent, agentID == nil {
+            agentID = account.username
+            switch await client.administer(.POST, .dispatch, "/v1/agents",
+                                           .object(["id": .string(account.username), "name": .string(account.displayName)])) {
+            case .ok, .refused(409, _): break
+            case .refused(_, let detail): return "dispatch refused the agent: \(detail)"
+            case .unavailable(let reason): return reason
+            }
+        }
+        let linked = agentID
+        try await runtime.transaction { work in
+            try StaffStore.setRole(account.id, role, agentID: linked, in: work)
+            try AuditLog.record("role_changed", by: actor.username, staffID: actor.staffID, address: actor.address,
+                                target: account.username,
+                                detail: ["from": .string(account.role.rawValue), "to": .string(role.rawValue)], in: work)
+        }
+        return nil
+    }
+
     /// A new one-time password for `account`, whose sessions all end: the admin page's reset and
     /// `kefu-console user reset` alike.
     static func resetPassword(of account: StaffAccount, by actor: Actor, runtime: ServiceRuntime,

@@ -43,6 +43,11 @@ enum StaffStore {
             """, [id, disabled])
     }
 
+    static func setRole(_ id: UUID, _ role: StaffAccount.Role, agentID: String?, in work: UnitOfWork) throws {
+        try work.query("UPDATE console.staff SET role = $2, agent_id = $3, updated_at = now() WHERE id = $1",
+                       [id, role.rawValue, agentID])
+    }
+
     static func setLanguage(_ id: UUID, language: String?, in work: UnitOfWork) throws {
         try work.query("UPDATE console.staff SET language = $2, updated_at = now() WHERE id = $1", [id, language])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import KefuContracts
 import KefuServiceKit
 import KefuStorage
@@ -190,6 +191,9 @@ enum SLAClocks {
                 try work.query("UPDATE dispatch.sla_clocks SET breached_at = $3 WHERE ticket_number = $1 AND target = $2",
                                [clock.number, clock.target, now])
                 try work.emit(.ticketSLABreached, subject: clock.number, data: try data())
+                // Counted in the transaction: a rolled-back sweep may count a breach twice, which
+                // the "breaches rising" alert tolerates (docs/operations.md).
+                Counter(label: "kefu_sla_breaches_total", dimensions: [("target", clock.target)]).increment()
                 try Escalation.escalate(clock.number, at: now, in: work)
             }
         }

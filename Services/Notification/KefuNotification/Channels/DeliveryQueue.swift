@@ -50,8 +50,14 @@ enum DeliveryQueue {
         let result: Result<DeliveryReceipt, DeliveryFailure>
     }
 
+    /// What an attempt came to, as `kefu_deliveries_total` counts it.
+    enum Verdict: String, Sendable, CaseIterable {
+        case sent, retried, failed
+    }
+
     /// Writes an attempt and what follows from it: sent, retried later, or failed for good.
-    static func record(_ outcome: Outcome, backoff: Backoff, in work: UnitOfWork) throws {
+    @discardableResult
+    static func record(_ outcome: Outcome, backoff: Backoff, in work: UnitOfWork) throws -> Verdict {
         let delivery = outcome.delivery
         let now = outcome.finishedAt
         func event(_ type: StatusEventType, reasons: [FieldError]? = nil) throws {
@@ -68,6 +74,7 @@ enum DeliveryQueue {
                 WHERE id = $1
                 """, [delivery.id, now, String(receipt.answer.prefix(1000)), receipt.partsSent])
             try event(.notificationSent)
+            return .sent
         case .failure(let failure):
             try attempt(outcome, outcome: "failed", detail: failure.reason, in: work)
             if failure.permanent || delivery.attempt >= delivery.attemptsAllowed {
@@ -78,6 +85,7 @@ enum DeliveryQueue {
                     """, [delivery.id, now, failure.reason, failure.partsSent])
                 let why = failure.permanent ? failure.reason : "\(failure.reason) (gave up after \(delivery.attempt) attempts)"
                 try event(.notificationFailed, reasons: [FieldError(field: delivery.channel.rawValue, message: why)])
+                return .failed
             } else {
                 let delay = backoff.delay(afterAttempt: delivery.attempt)
                 try work.query("""
@@ -85,6 +93,7 @@ enum DeliveryQueue {
                         next_attempt_at = $2::timestamptz + make_interval(secs => $4::float8), parts_sent = greatest(parts_sent, $5)
                     WHERE id = $1
                     """, [delivery.id, now, failure.reason, delay, failure.partsSent])
+                return .retried
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KefuServiceKit
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Sends one channel's due deliveries: `concurrency` slots, each claiming a few deliveries,
@@ -15,7 +16,14 @@ struct DeliveryWorker: Service {
 
     static let claimSize = 5
 
+    /// Deliveries by channel and verdict, for the notification-failure alert (docs/operations.md).
+    private func counter(_ verdict: DeliveryQueue.Verdict) -> Counter {
+        Counter(label: "kefu_deliveries_total", dimensions: [("channel", channel.rawValue), ("result", verdict.rawValue)])
+    }
+
     func run() async throws {
+        // Served at 0 from the start, so that a rate over them is defined before the first failure.
+        for verdict in DeliveryQueue.Verdict.allCases { _ = counter(verdict) }
         let slots = configuration.concurrency
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<slots {
@@ -58,9 +66,11 @@ struct DeliveryWorker: Service {
             outcomes.append(.init(delivery: delivery, startedAt: started, finishedAt: Date(), result: result))
         }
         let backoff = Backoff(base: configuration.retry.baseDelay, cap: configuration.retry.maxDelay)
-        try await runtime.transaction { [outcomes] work in
-            for outcome in outcomes { try DeliveryQueue.record(outcome, backoff: backoff, in: work) }
+        let verdicts = try await runtime.transaction { [outcomes] work in
+            try outcomes.map { try DeliveryQueue.record($0, backoff: backoff, in: work) }
         }
+        // Counted once committed (docs/operations.md, "Alerts").
+        for verdict in verdicts { counter(verdict).increment() }
         return claimed.count
     }
 
