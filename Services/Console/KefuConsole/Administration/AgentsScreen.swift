@@ -11,11 +11,10 @@ enum AgentsScreen {
             var body = FormJSON(form.fields, language: person.language)
             body.number("max_open")
             body.number("daily_cap")
-            // A choice of none clears the team or the shift calendar (a merge patch's null).
-            for name in ["team_id", "shift_calendar_id"] {
-                let chosen = (form.fields[name] ?? "").trimmingCharacters(in: .whitespaces)
-                body.set(name, chosen.isEmpty ? .null : .string(chosen))
-            }
+            body.text("team_id")
+            // Every agent has a team; a choice of no shift calendar clears it (a merge patch's null).
+            let calendar = (form.fields["shift_calendar_id"] ?? "").trimmingCharacters(in: .whitespaces)
+            body.set("shift_calendar_id", calendar.isEmpty ? .null : .string(calendar))
             body.list("categories")
             if case .array(let categories)? = body.object["categories"] {
                 body.set("skills", .object(["categories": .array(categories)]))
@@ -40,7 +39,7 @@ enum AgentsScreen {
         async let calendars = asked.get(.dispatch, "/v1/calendars")
         let (answer, teamAnswer, calendarAnswer) = await (agents, teams, calendars)
         let none = [(value: "", text: "–")]
-        let teamOptions = none + (teamAnswer.value?.array ?? []).compactMap { team in
+        let teamOptions = (teamAnswer.value?.array ?? []).compactMap { team in
             team["id"]?.string.map { (value: $0, text: "\(team["name"]?.string ?? $0) (\($0))") }
         }
         let calendarOptions = none + (calendarAnswer.value?.array ?? []).compactMap { calendar in
@@ -56,7 +55,7 @@ enum AgentsScreen {
                                   Screen.Field("max_open", language.say("Capacity", "上限"), .number, value: agent["max_open"]?.plainText ?? ""),
                                   Screen.Field("daily_cap", language.say("Daily cap", "每日上限"), .number, value: agent["daily_cap"]?.plainText ?? ""),
                                   Screen.Field("team_id", language.say("Team", "团队"), .select, value: agent["team_id"]?.string ?? "",
-                                               options: teamOptions),
+                                               options: withCurrent(agent["team_id"]?.string, teamOptions)),
                                   Screen.Field("categories", language.say("Skills", "技能类别"), value: categories),
                                   Screen.Field("shift_calendar_id", language.say("Shift calendar", "班次日历"), .select,
                                                value: agent["shift_calendar_id"]?.string ?? "", options: calendarOptions),
@@ -73,6 +72,13 @@ enum AgentsScreen {
         screen.sections.insert(Import.section(language, action: "/admin/agents/import", kinds: ["agents", "teams"]), at: 0)
         return screen
     }
+}
+
+/// The options with the current value among them, so that a team retired since (and so no
+/// longer listed) is not changed by saving something else.
+private func withCurrent(_ current: String?, _ options: [(value: String, text: String)]) -> [(value: String, text: String)] {
+    guard let current, !options.contains(where: { $0.value == current }) else { return options }
+    return [(current, current)] + options
 }
 
 /// A bulk import's form and request, shared by the pages that import (agents, teams).
