@@ -46,16 +46,7 @@ public final class AMQPConsumer: Service, Sendable {
     }
 
     public func run() async throws {
-        guard worker.claimRun() else { throw AMQPError(code: .shutDown, operation: "run", detail: "already running") }
-        await withTaskCancellationHandler {
-            await withGracefulShutdownHandler {
-                await runOnOwnThread(name: "kefu-amqp-consumer") { [worker] in worker.run() }
-            } onGracefulShutdown: { [worker] in
-                worker.stopDeliveries()
-            }
-        } onCancel: { [worker] in
-            worker.abort()
-        }
+        try await runOwned(worker, threadName: "kefu-amqp-consumer")
     }
 
     /// Up to `maximum` deliveries, waiting for at least one, or an empty batch when `timeout`
@@ -114,7 +105,7 @@ public final class AMQPConsumer: Service, Sendable {
 
 /// `@unchecked Sendable`: everything async callers touch sits in `mailbox`, behind a mutex; the
 /// connection is touched only on the worker's own thread.
-private final class ConsumerWorker: @unchecked Sendable {
+private final class ConsumerWorker: ConnectionOwner, @unchecked Sendable {
     struct Mailbox {
         var buffer: [Delivery] = []
         var waiter: CheckedContinuation<[Delivery]?, Never>?
@@ -364,4 +355,8 @@ private final class ConsumerWorker: @unchecked Sendable {
             box.buffer.removeAll()
         }
     }
+}
+
+extension ConsumerWorker {
+    func wrapUp() { stopDeliveries() }
 }

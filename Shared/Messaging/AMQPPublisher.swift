@@ -25,16 +25,7 @@ public final class AMQPPublisher: Service, Sendable {
     }
 
     public func run() async throws {
-        guard worker.claimRun() else { throw AMQPError(code: .shutDown, operation: "run", detail: "already running") }
-        await withTaskCancellationHandler {
-            await withGracefulShutdownHandler {
-                await runOnOwnThread(name: "kefu-amqp-publisher") { [worker] in worker.run() }
-            } onGracefulShutdown: { [worker] in
-                worker.drain()
-            }
-        } onCancel: { [worker] in
-            worker.abort()
-        }
+        try await runOwned(worker, threadName: "kefu-amqp-publisher")
     }
 
     /// Publishes `messages` in order and returns when all are confirmed. Throws if any was nacked
@@ -70,7 +61,7 @@ public struct PublishResult: Sendable {
 
 /// `@unchecked Sendable`: everything async callers touch sits in `mailbox`, behind a mutex; the
 /// connection and the confirm bookkeeping below it are touched only on the worker's own thread.
-private final class PublisherWorker: @unchecked Sendable {
+private final class PublisherWorker: ConnectionOwner, @unchecked Sendable {
     struct Job {
         let id: Int
         let messages: [OutgoingMessage]
@@ -359,4 +350,8 @@ private final class PublisherWorker: @unchecked Sendable {
         inFlight.removeAll()
         for continuation in leftovers { continuation.resume(throwing: error) }
     }
+}
+
+extension PublisherWorker {
+    func wrapUp() { drain() }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ServiceLifecycle
 import Synchronization
 
 /// The one way Kefu's broker clients wait.
@@ -132,5 +133,32 @@ func runOnOwnThread(name: String, _ body: @escaping @Sendable () -> Void) async 
         }
         thread.name = name
         thread.start()
+    }
+}
+
+/// A broker client's worker, as `runOwned` drives it: the one owner of one connection.
+protocol ConnectionOwner: AnyObject, Sendable {
+    /// False once a run has begun: a worker runs once.
+    func claimRun() -> Bool
+    /// The connection's whole life, on its own thread.
+    func run()
+    /// Graceful shutdown: finish what is in hand (pending acks, confirms), take nothing new.
+    func wrapUp()
+    /// Cancellation: stop now.
+    func abort()
+}
+
+/// A client's `Service.run()`: the worker on a thread of its own until it ends. Graceful
+/// shutdown lets it wrap up; cancelling the task aborts it.
+func runOwned(_ worker: some ConnectionOwner, threadName: String) async throws {
+    guard worker.claimRun() else { throw AMQPError(code: .shutDown, operation: "run", detail: "already running") }
+    await withTaskCancellationHandler {
+        await withGracefulShutdownHandler {
+            await runOnOwnThread(name: threadName) { worker.run() }
+        } onGracefulShutdown: {
+            worker.wrapUp()
+        }
+    } onCancel: {
+        worker.abort()
     }
 }
