@@ -40,6 +40,7 @@ let package = Package(
         .executable(name: "kefu-notification", targets: ["kefu-notification"]),
         .executable(name: "kefu-survey", targets: ["kefu-survey"]),
         .executable(name: "kefu-console", targets: ["kefu-console"]),
+        .executable(name: "kefu-knowledge", targets: ["kefu-knowledge"]),
         .executable(name: "kefu-bench", targets: ["kefu-bench"]),
     ],
     dependencies: [
@@ -142,10 +143,17 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "HTTPTypes", package: "swift-http-types"),
     ])
+    + service("Knowledge", executable: "kefu-knowledge", dependencies: [
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+    ])
     + [
         .executableTarget(
             name: "kefu-bench",
             dependencies: ["KefuMessaging", "KefuContracts", "KefuServiceKit", "KefuStorage", "KefuClassification", "KefuAudit",
+                           "KefuKnowledge",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOCore", package: "swift-nio"),
@@ -158,6 +166,7 @@ let package = Package(
             dependencies: [
                 "KefuContracts", "KefuMessaging", "KefuStorage", "KefuServiceKit", "KefuMail",
                 "KefuIntake", "KefuClassification", "KefuDispatch", "KefuNotification", "KefuSurvey", "KefuConsole",
+                "KefuKnowledge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -55,6 +55,8 @@ public enum StatusEventType: String, Codable, Sendable, CaseIterable {
     /// A follow-up from the customer was added to an open ticket.
     case ticketMessageAdded = "kefu.ticket.message_added"
     case ticketClosed = "kefu.ticket.closed"
+    /// knowledge found articles for a new ticket.
+    case ticketSuggested = "kefu.ticket.suggested"
     case submissionRejected = "kefu.submission.rejected"
     case notificationSent = "kefu.notification.sent"
     case notificationFailed = "kefu.notification.failed"
@@ -106,6 +108,9 @@ public struct StatusEventData: Codable, Sendable, Hashable {
     /// survey.completed: the scores given (no comment: status events carry no customer text).
     public var csat: Int?
     public var nps: Int?
+    /// ticket.suggested: the articles suggested, best first. ticket.closed from knowledge: the
+    /// article that solved the customer's problem (`article_ids` of one).
+    public var articleIDs: [String]?
 
     enum CodingKeys: String, CodingKey {
         case status, channel, category, priority, reasons
@@ -128,6 +133,7 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         case waitingOn = "waiting_on"
         case complaint, csat, nps
         case handleSeconds = "handle_seconds"
+        case articleIDs = "article_ids"
     }
 
     public init(ticketNumber: String? = nil, status: String? = nil, channel: String? = nil, category: String? = nil,
@@ -137,7 +143,7 @@ public struct StatusEventData: Codable, Sendable, Hashable {
                 surveyID: String? = nil, relatedTicketNumber: String? = nil, slaTarget: String? = nil,
                 targetSeconds: Double? = nil, elapsedSeconds: Double? = nil, escalationLevel: Int? = nil, supervisorID: String? = nil,
                 waitingOn: String? = nil, complaint: Bool? = nil, handleSeconds: Double? = nil, csat: Int? = nil,
-                nps: Int? = nil) {
+                nps: Int? = nil, articleIDs: [String]? = nil) {
         self.ticketNumber = ticketNumber
         self.status = status
         self.channel = channel
@@ -164,5 +170,6 @@ public struct StatusEventData: Codable, Sendable, Hashable {
         self.handleSeconds = handleSeconds
         self.csat = csat
         self.nps = nps
+        self.articleIDs = articleIDs
     }
 }

@@ -119,7 +119,7 @@ public final class ConsumerService: Service, Sendable {
                                                            "duration": "\(elapsed)"])
                 record(outcomes, batch)
                 return
-            } catch let error as PostgresError where error.isTransient {
+            } catch let error where (error as? PostgresError)?.isTransient == true || error is TransientFailure {
                 logger.warning("batch failed; retrying", metadata: ["queue": "\(queue)", "error": "\(error)",
                                                                     "retry_in": "\(backoff)"])
                 try await Task.sleep(for: backoff)
@@ -153,7 +153,7 @@ public final class ConsumerService: Service, Sendable {
         do {
             try work.connection.withSavepoint { try handler.handle(delivery, in: work) }
             return .done
-        } catch let error as PostgresError where error.isTransient {
+        } catch let error where (error as? PostgresError)?.isTransient == true || error is TransientFailure {
             throw error
         } catch {
             work.discardOutgoing(after: mark)

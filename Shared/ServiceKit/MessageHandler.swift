@@ -40,3 +40,12 @@ public struct PermanentFailure: Error, CustomStringConvertible {
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
 }
+
+/// A delivery that cannot be handled yet but will be soon, such as one that needs a cache still
+/// loading: the batch is retried after a back-off, like a database outage, and nothing is
+/// dead-lettered.
+public struct TransientFailure: Error, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

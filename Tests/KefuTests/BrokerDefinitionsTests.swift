@@ -3,6 +3,7 @@ import KefuClassification
 import KefuConsole
 import KefuDispatch
 import KefuIntake
+import KefuKnowledge
 import KefuMessaging
 import KefuNotification
 import KefuServiceKit
@@ -50,7 +51,8 @@ struct BrokerDefinitionsTests {
 
     static let services = [try! IntakeService.definition(environment: [:]), ClassificationService.definition, DispatchService.definition,
                            try! NotificationService.definition(environment: [:]), try! SurveyService.definition(environment: [:]),
-                           try! ConsoleService.definition(environment: ["KEFU_AUTH_KEY": String(repeating: "k", count: 32)])]
+                           try! ConsoleService.definition(environment: ["KEFU_AUTH_KEY": String(repeating: "k", count: 32)]),
+                           try! KnowledgeService.definition(environment: [:])]
 
     func load() throws -> Definitions {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

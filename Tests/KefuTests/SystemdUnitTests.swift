@@ -7,7 +7,7 @@ import Testing
 /// docs/configuration.md lists for that service.
 @Suite("systemd units and env templates")
 struct SystemdUnitTests {
-    static let services = ["intake", "classification", "dispatch", "notification", "survey", "console"]
+    static let services = ["intake", "classification", "dispatch", "notification", "survey", "console", "knowledge"]
     static let root = DocumentationTests.root
 
     /// Runs a program to its end: its exit status and everything it printed.

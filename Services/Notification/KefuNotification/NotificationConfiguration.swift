@@ -40,6 +40,10 @@ struct NotificationConfiguration: Sendable {
     /// `KEFU_ACK_WAIT_SECONDS` (60): how long an acknowledgement waits for the ticket's
     /// first-response target before it goes without one.
     var acknowledgementWait: Double = 60
+    /// `KEFU_ACK_SUGGESTIONS` (none): the channels (`email`, `sms`) whose acknowledgement lists
+    /// the public articles knowledge suggested, as `{{suggested_articles}}`. When any is named,
+    /// the acknowledgement also waits for the suggestions, up to `KEFU_ACK_WAIT_SECONDS`.
+    var acknowledgementSuggestions: Set<String> = []
     /// `KEFU_NOTIFY_TIMEOUT_SECONDS` (10): one attempt's limit, per channel.
     var timeout = 10.0
     /// `KEFU_NOTIFY_RATE_EMAIL`, `_SMS`, `_WEBHOOK`: deliveries a second per channel and replica.
@@ -83,6 +87,13 @@ struct NotificationConfiguration: Sendable {
         configuration.sms.maxParts = Int(try reader.number("KEFU_SMS_MAX_PARTS", atLeast: 1) ?? 3)
         configuration.retry.maxAttempts = Int(try reader.number("KEFU_NOTIFY_MAX_ATTEMPTS", atLeast: 1) ?? 6)
         configuration.acknowledgementWait = try reader.number("KEFU_ACK_WAIT_SECONDS", atLeast: 0) ?? 60
+        if let text = reader.text("KEFU_ACK_SUGGESTIONS") {
+            let channels = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            guard channels.isSubset(of: ["email", "sms"]) else {
+                throw ConfigurationError(variable: "KEFU_ACK_SUGGESTIONS", requirement: "must list channels among email and sms")
+            }
+            configuration.acknowledgementSuggestions = channels
+        }
         configuration.retry.baseDelay = try reader.number("KEFU_NOTIFY_BACKOFF_SECONDS", atLeast: 0.1) ?? 30
         configuration.retry.maxDelay = try reader.number("KEFU_NOTIFY_BACKOFF_MAX_SECONDS", atLeast: 0.1) ?? 3600
         configuration.timeout = try reader.number("KEFU_NOTIFY_TIMEOUT_SECONDS", atLeast: 0.5) ?? 10

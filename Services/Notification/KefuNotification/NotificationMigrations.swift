@@ -135,5 +135,14 @@ enum NotificationMigrations {
         Migration(version: 104, name: "a webhook's recent deliveries", sql: """
             CREATE INDEX deliveries_subscription ON deliveries (subscription_id, created_at DESC) WHERE subscription_id IS NOT NULL;
             """),
+        Migration(version: 105, name: "articles suggested for the acknowledgement", sql: """
+            -- knowledge's suggestions for a ticket (ticket.suggestions); the acknowledgement waits
+            -- for them when KEFU_ACK_SUGGESTIONS names a channel.
+            CREATE TABLE ticket_suggestions (
+                ticket_number text PRIMARY KEY,
+                articles jsonb NOT NULL,
+                received_at timestamptz NOT NULL DEFAULT now()
+            );
+            """),
     ]
 }

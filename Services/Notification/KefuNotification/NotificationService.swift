@@ -31,6 +31,7 @@ public enum NotificationService {
                 .init(queue: Topology.Queue(name: ticketsQueue, bindings: [
                           .init(exchange: KefuExchange.work, routingKey: TicketCreated.messageType),
                           .init(exchange: KefuExchange.work, routingKey: TicketScheduled.messageType),
+                          .init(exchange: KefuExchange.work, routingKey: TicketSuggestions.messageType),
                       ]),
                       makeHandler: { runtime in AcknowledgementHandler(planner: planner(configuration, runtime)) }),
                 .init(queue: Topology.Queue(name: customersQueue, bindings: [

@@ -7,12 +7,17 @@ import KefuStorage
 /// What intake hears from customers and dispatch must act on: a reply to a ticket waiting on the
 /// customer resumes it; a follow-up that reopened a resolved ticket (a message with status
 /// `reopened`) puts it back into work, announced as `kefu.ticket.reopened`. And survey's verdict:
-/// a satisfied answer or an expired survey closes a resolved ticket.
+/// a satisfied answer or an expired survey closes a resolved ticket; and knowledge's, a customer
+/// who said a help-centre article solved the problem, which closes an open one.
 struct CustomerEventsHandler: MessageHandler {
     func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
         let event = try delivery.decode(StatusEvent.self)
         guard let number = event.data.ticketNumber ?? event.subject else { return }
         let now = Date()
+        if event.type == StatusEventType.ticketClosed.rawValue, event.source.hasSuffix("/knowledge") {
+            try TicketWorkflow.closeSelfServed(number, at: now, in: work)
+            return
+        }
         if event.type == StatusEventType.ticketClosed.rawValue {
             try work.query("UPDATE dispatch.tickets SET status = 'closed' WHERE number = $1 AND status = 'resolved'", [number])
             return

@@ -101,6 +101,27 @@ enum TicketWorkflow {
         return try DispatchTicket.load(number, on: work.connection)!
     }
 
+    /// The customer said a suggested article solved the problem (docs/knowledge.md,
+    /// "Deflection"): an open ticket closes as solved by self-service, the agent who held it has
+    /// room again, and its clocks stop. A ticket resolved or closed already is left as it is.
+    static func closeSelfServed(_ number: String, at now: Date, in work: UnitOfWork) throws {
+        guard let row = try work.query("""
+            SELECT status, agent_id FROM dispatch.tickets WHERE number = $1 FOR UPDATE
+            """, [number]).first else { return }
+        let status: String = try row.require("status")
+        guard ["new", "queued", "assigned", "accepted", "waiting"].contains(status) else { return }
+        try work.query("""
+            UPDATE dispatch.tickets SET status = 'closed', resolved_at = $2, resolution_code = 'self_service', waiting_on = NULL,
+                accept_due_at = NULL
+            WHERE number = $1
+            """, [number, now])
+        if ["assigned", "accepted", "waiting"].contains(status), let agentID: String = try row.decode("agent_id") {
+            try work.query("UPDATE dispatch.agents SET open_count = greatest(open_count - 1, 0) WHERE id = $1", [agentID])
+        }
+        try SLAClocks.stop(number, SLAClocks.Target.allCases, at: now, in: work)
+        try Assigner.drainQueue(in: work)
+    }
+
     /// Average handle time's part: from acceptance to now in the working time of the ticket's
     /// team (calendar time when the team has no calendar).
     static func handleSeconds(_ number: String, until now: Date, in work: UnitOfWork) throws -> Double? {

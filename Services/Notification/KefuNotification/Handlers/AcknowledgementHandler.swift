@@ -17,7 +17,14 @@ struct AcknowledgementHandler: MessageHandler {
 
     func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
         let number: String
-        if (delivery.type ?? delivery.routingKey) == TicketScheduled.messageType {
+        if (delivery.type ?? delivery.routingKey) == TicketSuggestions.messageType {
+            let suggestions = try delivery.decode(TicketSuggestions.self)
+            number = suggestions.ticketNumber
+            try work.query("""
+                INSERT INTO notification.ticket_suggestions (ticket_number, articles) VALUES ($1, $2::jsonb)
+                ON CONFLICT (ticket_number) DO NOTHING
+                """, [number, String(decoding: try KefuJSON.encode(suggestions.publicArticles), as: UTF8.self)])
+        } else if (delivery.type ?? delivery.routingKey) == TicketScheduled.messageType {
             let scheduled = try delivery.decode(TicketScheduled.self)
             number = scheduled.ticketNumber
             try work.query("""
@@ -52,17 +59,22 @@ struct AcknowledgementHandler: MessageHandler {
                   planner.configuration.acknowledgementWait])
     }
 
-    /// Sends the acknowledgement once: with the promise when the targets are known; without,
-    /// when `waitForTargets` is off (the wait is over). The delivery's key is the ticket's, so
+    /// Sends the acknowledgement once: with the promise when the targets are known (and with the
+    /// suggested articles when `KEFU_ACK_SUGGESTIONS` asks for them); without, when
+    /// `waitForTargets` is off (the wait is over). The delivery's key is the ticket's, so
     /// the two ways of sending it can never both do so.
     static func acknowledge(_ number: String, waitForTargets: Bool, planner: DeliveryPlanner, in work: UnitOfWork) throws {
         guard let row = try work.query("""
-            SELECT t.acknowledged_at IS NOT NULL AS done, s.language AS detected, s.first_response_due_at
+            SELECT t.acknowledged_at IS NOT NULL AS done, s.language AS detected, s.first_response_due_at,
+                   a.articles::text AS articles
             FROM notification.tickets t LEFT JOIN notification.ticket_schedules s ON s.ticket_number = t.number
+                LEFT JOIN notification.ticket_suggestions a ON a.ticket_number = t.number
             WHERE t.number = $1 FOR UPDATE OF t
             """, [number]).first, try !row.require("done", as: Bool.self) else { return }
         let due: Date? = try row.decode("first_response_due_at")
-        guard due != nil || !waitForTargets else { return }
+        let articles: String? = try row.decode("articles")
+        let awaitsArticles = !planner.configuration.acknowledgementSuggestions.isEmpty && articles == nil
+        guard (due != nil && !awaitsArticles) || !waitForTargets else { return }
         // A submission that named no language is answered in the one classification detected.
         if let detected: String = try row.decode("detected") {
             try work.query("UPDATE notification.tickets SET language = coalesce(language, $2) WHERE number = $1", [number, detected])
@@ -73,6 +85,7 @@ struct AcknowledgementHandler: MessageHandler {
         var notice = copy.notice("acknowledgement", eventID: "acknowledgement:\(number)")
         if let due { notice.times["first_response_due"] = due }
         notice.promise = due.map { .by($0) } ?? .soon
+        if let articles { notice.articles = try KefuJSON.decode([TicketSuggestions.Article].self, from: Array(articles.utf8)) }
         try planner.record(notice, to: recipient, in: work)
     }
 }

@@ -46,6 +46,8 @@ struct DeliveryPlanner: Sendable {
         case .soon?: values["reply_by"] = language == "en" ? "as soon as we can" : "尽快"
         case nil: break
         }
+        values["suggested_articles"] = configuration.acknowledgementSuggestions.contains(channel)
+            ? Self.articleList(notice.articles, language: language, short: short) : ""
         var rendered = template.render(values)
         let id = UUID()
         var messageID: String?
@@ -61,6 +63,16 @@ struct DeliveryPlanner: Sendable {
         try insert(Row(id: id, key: "\(notice.eventID)|\(address)|\(channel)", notice: notice, audience: recipient.audience,
                        channel: channel, recipient: address, status: "pending", rendered: rendered, messageID: messageID,
                        nextAttemptAt: heldUntil ?? now, heldUntil: heldUntil, lastError: nil), now: now, in: work)
+    }
+
+    /// The suggested articles as a customer reads them: every one by email, the best by SMS.
+    static func articleList(_ articles: [TicketSuggestions.Article], language: String, short: Bool) -> String {
+        let linked = articles.filter { $0.url != nil }
+        guard let first = linked.first else { return "" }
+        let english = language == "en"
+        if short { return (english ? " This may help: " : "参考：") + "\(first.title) \(first.url!)" }
+        return (english ? "These articles may answer your question:" : "以下文章或许能解答您的问题：")
+            + linked.map { "\n\($0.title): \($0.url!)" }.joined()
     }
 
     private func quietHours(for recipient: Recipient, in zone: TimeZone) -> QuietHours? {

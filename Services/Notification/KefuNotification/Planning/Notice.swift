@@ -1,4 +1,5 @@
 import Foundation
+import KefuContracts
 
 /// Something to tell one recipient, before the channel, language and template are chosen.
 struct Notice: Sendable {
@@ -19,6 +20,9 @@ struct Notice: Sendable {
     var channel: String?
     /// When the customer will hear from us, worded in their language as `{{reply_by}}`.
     var promise: Promise?
+    /// Public articles suggested for the ticket, listed as `{{suggested_articles}}` on the
+    /// channels `KEFU_ACK_SUGGESTIONS` names.
+    var articles: [TicketSuggestions.Article] = []
 
     enum Promise: Sendable {
         case by(Date)

@@ -41,12 +41,12 @@ enum BuiltInTemplates {
         "acknowledgement": [
             "zh-CN": Wording(subject: "您的服务请求已受理",
                              body: ["{{customer_name}}，您好：", "您的服务请求已受理，工单号 {{ticket_number}}。",
-                                    "我们将{{reply_by}}与您联系。回复本邮件即可补充信息。"],
-                             sms: "您的服务请求已受理，工单号{{ticket_number}}，我们将{{reply_by}}与您联系。"),
+                                    "我们将{{reply_by}}与您联系。回复本邮件即可补充信息。", "{{suggested_articles}}"],
+                             sms: "您的服务请求已受理，工单号{{ticket_number}}，我们将{{reply_by}}与您联系。{{suggested_articles}}"),
             "en": Wording(subject: "We have received your request",
                           body: ["Dear {{customer_name}},", "We have received your request. Your ticket number is {{ticket_number}}.",
-                                 "We will contact you {{reply_by}}. Reply to this mail to add anything."],
-                          sms: "We received your request, ticket {{ticket_number}}. We will contact you {{reply_by}}."),
+                                 "We will contact you {{reply_by}}. Reply to this mail to add anything.", "{{suggested_articles}}"],
+                          sms: "We received your request, ticket {{ticket_number}}. We will contact you {{reply_by}}.{{suggested_articles}}"),
         ],
         "assigned": [
             "zh-CN": Wording(subject: "您的工单已由专人处理",

@@ -16,7 +16,7 @@ struct TemplateKey: Codable, Sendable, Hashable, CustomStringConvertible {
     static let placeholders: Set<String> = [
         "ticket_number", "ticket_subject", "customer_name", "agent_name", "priority", "category", "first_response_due",
         "resolution_due", "resolution", "reply_text", "survey_link", "survey_expires", "sla_target",
-        "elapsed", "target", "escalation_level", "team", "reply_by",
+        "elapsed", "target", "escalation_level", "team", "reply_by", "suggested_articles",
     ]
 
     /// `zh-CN` for anything Chinese, English otherwise.

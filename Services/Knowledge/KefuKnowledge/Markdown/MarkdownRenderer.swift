@@ -1,0 +1,194 @@
+import Foundation
+import KefuContracts
+
+/// A small Markdown renderer for article bodies that can never emit markup of the author's
+/// own (docs/knowledge.md, "Safe Markdown"). Every character of the source is HTML-escaped; only
+/// the renderer writes tags. Raw HTML in the source shows as text, and a link whose target is not
+/// http, https or mailto shows as its text alone.
+///
+/// Blocks: ATX headings (`#` becomes `<h2>`, the page's `<h1>` being the title), paragraphs,
+/// `-`/`*`/`+` and `1.` lists, `>` quotes, fenced code, `---` rules. Inline: `code`, **strong**,
+/// *emphasis* or _emphasis_, [links](https://…), and `![alt](…)` as its alt text (the help
+/// centre loads no images from elsewhere).
+enum MarkdownRenderer {
+    static func html(_ markdown: String) -> String {
+        var output: [String] = []
+        var paragraph: [String] = []
+        var list: (ordered: Bool, items: [String])?
+        var quote: [String] = []
+        var fence: [String]?
+
+        func closeParagraph() {
+            if !paragraph.isEmpty { output.append("<p>\(inline(paragraph.joined(separator: " ")))</p>") }
+            paragraph = []
+        }
+        func closeList() {
+            if let open = list {
+                let tag = open.ordered ? "ol" : "ul"
+                output.append("<\(tag)>" + open.items.map { "<li>\(inline($0))</li>" }.joined() + "</\(tag)>")
+            }
+            list = nil
+        }
+        func closeQuote() {
+            if !quote.isEmpty { output.append("<blockquote>\(html(quote.joined(separator: "\n")))</blockquote>") }
+            quote = []
+        }
+        func closeAll() { closeParagraph(); closeList(); closeQuote() }
+
+        for rawLine in markdown.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(rawLine)
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if var lines = fence {
+                if trimmed.hasPrefix("```") {
+                    output.append("<pre><code>\(HTML.escape(lines.joined(separator: "\n")))</code></pre>")
+                    fence = nil
+                } else {
+                    lines.append(line)
+                    fence = lines
+                }
+                continue
+            }
+            if trimmed.hasPrefix("```") { closeAll(); fence = []; continue }
+            if trimmed.isEmpty { closeAll(); continue }
+            if trimmed.hasPrefix(">") {
+                closeParagraph(); closeList()
+                quote.append(String(trimmed.dropFirst()).trimmingCharacters(in: .whitespaces))
+                continue
+            }
+            closeQuote()
+            if let (level, text) = heading(trimmed) {
+                closeAll()
+                output.append("<h\(level)>\(inline(text))</h\(level)>")
+            } else if trimmed.count >= 3, Set(trimmed.filter { $0 != " " }).count == 1, "-*_".contains(trimmed.first!) {
+                closeAll()
+                output.append("<hr>")
+            } else if let (ordered, text) = listItem(trimmed) {
+                closeParagraph()
+                if list?.ordered != ordered { closeList() }
+                list = (ordered, (list?.items ?? []) + [text])
+            } else if list != nil, line.first == " " || line.first == "\t" {
+                list!.items[list!.items.count - 1] += " " + trimmed  // a list item's continued line
+            } else {
+                closeList()
+                paragraph.append(trimmed)
+            }
+        }
+        if let lines = fence { output.append("<pre><code>\(HTML.escape(lines.joined(separator: "\n")))</code></pre>") }
+        closeAll()
+        return output.joined(separator: "\n")
+    }
+
+    /// A link target the help centre may point at: http, https or mailto, nothing else (no
+    /// `javascript:`, `data:`, or relative paths that could be made to mean something else).
+    static func isSafeLink(_ target: String) -> Bool {
+        let lowered = target.lowercased()
+        guard !lowered.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true }) else { return false }
+        return lowered.hasPrefix("https://") || lowered.hasPrefix("http://") || (lowered.hasPrefix("mailto:") && lowered.count > 7)
+    }
+
+    private static func heading(_ line: String) -> (Int, String)? {
+        let hashes = line.prefix { $0 == "#" }.count
+        guard (1...6).contains(hashes), line.dropFirst(hashes).first == " " else { return nil }
+        return (min(6, hashes + 1), line.dropFirst(hashes).trimmingCharacters(in: .whitespaces))
+    }
+
+    private static func listItem(_ line: String) -> (ordered: Bool, text: String)? {
+        if let first = line.first, "-*+".contains(first), line.dropFirst().first == " " {
+            return (false, String(line.dropFirst(2)))
+        }
+        let digits = line.prefix { $0.isASCII && $0.isNumber }
+        if !digits.isEmpty, digits.count <= 9, line.dropFirst(digits.count).hasPrefix(". ") {
+            return (true, String(line.dropFirst(digits.count + 2)))
+        }
+        return nil
+    }
+
+    /// Inline spans of one block's text, escaped.
+    static func inline(_ text: String) -> String {
+        let characters = Array(text)
+        var output = ""
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            switch character {
+            case "\\" where index + 1 < characters.count && (characters[index + 1].isPunctuation || characters[index + 1].isSymbol):
+                output += HTML.escape(String(characters[index + 1]))
+                index += 2
+            case "`":
+                if let end = find("`", in: characters, from: index + 1) {
+                    output += "<code>\(HTML.escape(String(characters[(index + 1)..<end])))</code>"
+                    index = end + 1
+                } else {
+                    output += "`"
+                    index += 1
+                }
+            case "!" where index + 1 < characters.count && characters[index + 1] == "[":
+                if let (label, _, end) = link(characters, at: index + 1) {
+                    output += inline(label)
+                    index = end
+                } else {
+                    output += "!"
+                    index += 1
+                }
+            case "[":
+                if let (label, target, end) = link(characters, at: index) {
+                    output += isSafeLink(target)
+                        ? "<a href=\"\(HTML.escape(target))\" rel=\"nofollow noopener noreferrer\">\(inline(label))</a>"
+                        : inline(label)
+                    index = end
+                } else {
+                    output += "["
+                    index += 1
+                }
+            case "*", "_":
+                let double = index + 1 < characters.count && characters[index + 1] == character
+                let marker = double ? String(repeating: character, count: 2) : String(character)
+                if let end = find(marker, in: characters, from: index + marker.count), end > index + marker.count {
+                    let inner = inline(String(characters[(index + marker.count)..<end]))
+                    output += double ? "<strong>\(inner)</strong>" : "<em>\(inner)</em>"
+                    index = end + marker.count
+                } else {
+                    output += HTML.escape(marker)
+                    index += marker.count
+                }
+            default:
+                output += HTML.escape(String(character))
+                index += 1
+            }
+        }
+        return output
+    }
+
+    /// `[label](target)` starting at `start`: the label, the target and the index after it.
+    private static func link(_ characters: [Character], at start: Int) -> (String, String, Int)? {
+        guard let close = find("]", in: characters, from: start + 1), close + 1 < characters.count,
+              characters[close + 1] == "(", let end = closingParenthesis(characters, from: close + 2) else { return nil }
+        let target = String(characters[(close + 2)..<end]).trimmingCharacters(in: .whitespaces)
+        return (String(characters[(start + 1)..<close]), target, end + 1)
+    }
+
+    /// The `)` that closes a link target, counting the target's own balanced parentheses.
+    private static func closingParenthesis(_ characters: [Character], from start: Int) -> Int? {
+        var depth = 0
+        for index in start..<characters.count {
+            switch characters[index] {
+            case "(": depth += 1
+            case ")":
+                if depth == 0 { return index }
+                depth -= 1
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private static func find(_ marker: String, in characters: [Character], from start: Int) -> Int? {
+        let pattern = Array(marker)
+        var index = start
+        while index + pattern.count <= characters.count {
+            if Array(characters[index..<(index + pattern.count)]) == pattern { return index }
+            index += 1
+        }
+        return nil
+    }
+}

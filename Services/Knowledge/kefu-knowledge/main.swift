@@ -1,0 +1,4 @@
+import KefuKnowledge
+import KefuServiceKit
+
+await ServiceRunner.main(try KnowledgeService.definition())
