@@ -13,6 +13,9 @@
 //                                     TICKETS open tickets (50, 10000); page times and event delay
 //   kefu-bench stall SECONDS [RATE]  a memory alarm blocks publishing for SECONDS (30) while HTTP
 //                                     submissions arrive at RATE/s (20); answers, readiness, drain
+//   kefu-bench knowledge [ARTICLES] [DATASETS]
+//                                     knowledge's search: recall@1/@3 on CLINC150 and xSID (zh), then
+//                                     GET /v1/search latency over ARTICLES articles (10000)
 //   kefu-bench chaos N                the fault campaign on the chaos stack (deploy/kefu chaos N [cluster])
 //   kefu-bench model [DATASETS]       the learned text model in process, on ../shared/datasets
 //   kefu-bench model-api [clinc150|cluemotion] [DATASETS]
@@ -43,6 +46,9 @@ case "notification": try await NotificationBenchmark.run(count: count, latencyTi
 case "console": try await ConsoleBenchmark.run(agents: arguments.first.flatMap(Int.init) ?? 50, tickets: Int(option ?? 10_000),
                                              logger: logger)
 case "chaos": try await ChaosRun.run(count: count, logger: logger)
+case "knowledge":
+    try await KnowledgeBenchmark.run(articles: arguments.first.flatMap(Int.init) ?? 10_000,
+                                     datasets: URL(fileURLWithPath: arguments.dropFirst().first ?? "../shared/datasets"))
 case "stall": try await StallBenchmark.run(stallSeconds: arguments.first.flatMap(Int.init) ?? 30, rate: option ?? 20, logger: logger)
 case "model-api":
     try await ModelAPIBenchmark.run(dataset: arguments.first ?? "clinc150",
@@ -50,6 +56,6 @@ case "model-api":
 case "model":
     try ModelBenchmark.run(datasets: URL(fileURLWithPath: arguments.first ?? "../shared/datasets"))
 default:
-    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp, intake-http, classification, dispatch, notification, kpi, console, stall, model or model-api\n".utf8))
+    FileHandle.standardError.write(Data("kefu-bench: unknown mode \(mode); use flow, intake-amqp, intake-http, classification, dispatch, notification, kpi, console, stall, knowledge, model or model-api\n".utf8))
     exit(2)
 }

@@ -168,7 +168,7 @@ struct KnowledgeTests {
         }
         let ids = (suggested ?? []).compactMap { $0["id"] as? String }
         #expect(ids.contains(inside) && ids.contains(outside), "staff get both: \(ids)")
-        let mail = try await Outside.waitForMail(to: email) { $0.contains(ticket.number) }
+        let mail = try await Outside.waitForMail(to: email) { $0.contains(ticket.number) && $0.contains("已受理") }
         let text = SentMail(try #require(mail)).parts.map(\.text).joined()
         #expect(text.contains("/help/zh-CN/articles/\(outside)?t="), "the public article is linked")
         #expect(!text.contains(inside) && !text.contains("内部维修手册"), "the internal one is not")
@@ -201,7 +201,7 @@ struct KnowledgeTests {
         #expect(try await HTTP.get(url("v1/suggestions/report"), token: agent).status == 403)
 
         // The customer follows the acknowledgement's link and says the article solved it.
-        let mail = try await Outside.waitForMail(to: email) { $0.contains(ticket.number) }
+        let mail = try await Outside.waitForMail(to: email) { $0.contains(ticket.number) && $0.contains("已受理") }
         let text = SentMail(try #require(mail)).parts.map(\.text).joined()
         let link = try #require(text.firstMatch(of: #/http://[^\s<"]+/help/zh-CN/articles/[0-9a-f-]+\?t=[A-Za-z0-9_-]+/#)).output
         let page = try await HelpCentre.get(String(link))

@@ -3,12 +3,13 @@ import KefuServiceKit
 
 /// The console's own settings, from the environment (docs/configuration.md lists them).
 struct ConsoleConfiguration: Sendable {
-    /// `KEFU_INTAKE_URL` … `KEFU_SURVEY_URL`: the services the console calls for people.
+    /// `KEFU_INTAKE_URL` … `KEFU_SURVEY_URL`, `KEFU_KNOWLEDGE_URL`: the services the console calls for people.
     var intakeURL = "http://127.0.0.1:8081"
     var classificationURL = "http://127.0.0.1:8082"
     var dispatchURL = "http://127.0.0.1:8083"
     var notificationURL = "http://127.0.0.1:8084"
     var surveyURL = "http://127.0.0.1:8085"
+    var knowledgeURL = "http://127.0.0.1:8087"
     /// `KEFU_CONSOLE_IDLE_MINUTES` (30): a session nobody used this long is over.
     var idleTimeout: TimeInterval = 30 * 60
     /// `KEFU_CONSOLE_SECURE_COOKIES` (false; true behind TLS): the session cookie is `Secure`.
@@ -41,6 +42,7 @@ struct ConsoleConfiguration: Sendable {
         try url("KEFU_DISPATCH_URL", \.dispatchURL)
         try url("KEFU_NOTIFICATION_URL", \.notificationURL)
         try url("KEFU_SURVEY_URL", \.surveyURL)
+        try url("KEFU_KNOWLEDGE_URL", \.knowledgeURL)
         configuration.idleTimeout = (try reader.number("KEFU_CONSOLE_IDLE_MINUTES", atLeast: 0.01) ?? 30) * 60
         configuration.secureCookies = try reader.boolean("KEFU_CONSOLE_SECURE_COOKIES") ?? false
         configuration.bcryptCost = UInt8(try reader.integer("KEFU_BCRYPT_COST", in: 4...16) ?? 12)

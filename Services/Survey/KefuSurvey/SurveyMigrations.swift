@@ -122,5 +122,13 @@ enum SurveyMigrations {
             -- GET /v1/complaints pages through these, newest answer first.
             CREATE INDEX surveys_complaints ON surveys (answered_at DESC, (id::text) DESC) WHERE complaint;
             """),
+        Migration(version: 104, name: "customer activity that came before its resolution's message", sql: """
+            -- The latest time a customer wrote on, or reopened, each ticket: a resolution whose
+            -- message comes after such activity (the two travel on different queues) plans no close.
+            CREATE TABLE customer_activity (
+                ticket_number text PRIMARY KEY,
+                last_at timestamptz NOT NULL
+            );
+            """),
     ]
 }

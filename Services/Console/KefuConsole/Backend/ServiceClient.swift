@@ -10,7 +10,7 @@ import NIOHTTP1
 /// allow that person. A service that does not answer makes its panel say so; nothing else fails.
 struct ServiceClient: Sendable {
     enum Backend: String, Sendable {
-        case intake, classification, dispatch, notification, survey
+        case intake, classification, dispatch, notification, survey, knowledge
     }
 
     /// What a call came to.
@@ -46,6 +46,7 @@ struct ServiceClient: Sendable {
         case .dispatch: configuration.dispatchURL
         case .notification: configuration.notificationURL
         case .survey: configuration.surveyURL
+        case .knowledge: configuration.knowledgeURL
         }
     }
 

@@ -22,11 +22,19 @@ enum Text: String, CaseIterable, Sendable {
     case resetPassword = "reset_password", disabled, currentPassword = "current_password"
     case floor, kpis, complaints, audit, adminAgents = "admin_agents", sla, rules, models, templates
     case visits, organisation, categories, webhooks, changeRole = "change_role"
+    case suggestedArticles = "suggested_articles", noSuggestions = "no_suggestions", internalArticle = "internal_article"
+    case usedInReply = "used_in_reply", draftArticle = "draft_article", draftCreated = "draft_created"
 }
 
 enum Texts {
     static let all: [Text: (en: String, zh: String)] = [
         .appName: ("Kefu console", "客服工作台"),
+        .suggestedArticles: ("Suggested articles", "推荐文章"),
+        .noSuggestions: ("No article fits this ticket.", "没有与此工单相关的文章。"),
+        .internalArticle: ("staff only", "仅内部"),
+        .usedInReply: ("used in a reply", "已用于回复"),
+        .draftArticle: ("Draft an article from this ticket", "根据此工单起草文章"),
+        .draftCreated: ("A draft article was made; a supervisor reviews and publishes it", "已生成文章草稿，待主管审核发布"),
         .signIn: ("Sign in", "登录"),
         .signOut: ("Sign out", "退出"),
         .currentPassword: ("Current password", "当前密码"),

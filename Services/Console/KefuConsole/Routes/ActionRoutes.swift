@@ -55,6 +55,7 @@ enum ActionRoutes {
                     try await console.runtime.transaction { work in
                         try PresenceStore.saveDraft("", for: number, staffID: person.account.id, in: work)
                     }
+                    if form["kind"] == "reply" { await recordArticlesUsed(number, text: form["text"] ?? "", person: person, console: console) }
                 }
             case .refused(_, let detail):
                 message = Flash.Message(ok: false, text: person.language.text(.refused) + ": " + detail)
@@ -70,6 +71,37 @@ enum ActionRoutes {
             var response = Response(status: .seeOther, headers: [.location: "/tickets/\(number)"])
             Flash.set(message, on: &response)
             return response
+        }
+
+        // A resolved ticket becomes a draft article in knowledge, without the customer's name.
+        router.post("/tickets/{number}/article-draft") { request, context -> Response in
+            let person = try await console.auth.require(request, context)
+            _ = try await console.auth.checkForm(request, person)
+            let number = try context.parameters.require("number")
+            guard TicketAccess.isTicketNumber(number) else { return Pages.plain(status: .notFound, person.language.text(.notFound)) }
+            let ticket = await console.client.get(.intake, "/v1/tickets/\(number)", as: person)
+            var body: [String: JSONValue] = ["ticket_number": .string(number), "language": .string(person.language == .en ? "en" : "zh-CN")]
+            if let name = ticket.value?["customer"]?["name"]?.string { body["redact"] = .array([.string(name)]) }
+            let message: Flash.Message
+            switch await console.client.post(.knowledge, "/v1/articles/from-ticket", .object(body), as: person) {
+            case .ok: message = Flash.Message(ok: true, text: person.language.text(.draftCreated))
+            case .refused(_, let detail): message = Flash.Message(ok: false, text: person.language.text(.refused) + ": " + detail)
+            case .unavailable(let reason): message = Flash.Message(ok: false, text: person.language.text(.unavailable) + " (" + reason + ")")
+            }
+            var response = Response(status: .seeOther, headers: [.location: "/tickets/\(number)"])
+            Flash.set(message, on: &response)
+            return response
+        }
+    }
+
+    /// A reply that links a suggested article is feedback for knowledge's ranking and report.
+    /// Best effort: the reply has gone already, and a knowledge outage must not say otherwise.
+    static func recordArticlesUsed(_ number: String, text: String, person: SignedIn, console: Console) async {
+        guard text.contains("/articles/") else { return }
+        let suggestions = await console.client.get(.knowledge, "/v1/tickets/\(number)/suggestions", as: person)
+        for id in TicketView.articlesUsed(in: text, suggestions: suggestions.value) {
+            _ = await console.client.post(.knowledge, "/v1/tickets/\(number)/suggestions/\(id)/feedback",
+                                          .object(["kind": .string("used")]), as: person)
         }
     }
 }

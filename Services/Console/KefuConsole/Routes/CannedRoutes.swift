@@ -26,7 +26,9 @@ enum CannedRoutes {
             async let templates = console.client.get(.notification, "/v1/templates", as: person)
             async let ticket = console.client.get(.intake, "/v1/tickets/\(number)", as: person)
             async let held = console.client.get(.dispatch, "/v1/tickets/\(number)", as: person)
-            let values = placeholders(number: number, intake: await ticket.value, dispatch: await held.value, person: person)
+            async let suggestions = console.client.get(.knowledge, "/v1/tickets/\(number)/suggestions", as: person)
+            var values = placeholders(number: number, intake: await ticket.value, dispatch: await held.value, person: person)
+            values["suggested_articles"] = articleLines(await suggestions.value)
             let language = person.language.rawValue
             var canned = (await templates.value?.array ?? []).compactMap { template -> Canned? in
                 guard template["channel"]?.string == "email", template["language"]?.string == language,
@@ -75,10 +77,21 @@ enum CannedRoutes {
         return values
     }
 
+    /// The ticket's public suggested articles, a line each with its link: sent in a reply, the
+    /// link is recorded as the article used (`ActionRoutes.recordArticlesUsed`).
+    static func articleLines(_ suggestions: JSONValue?) -> String {
+        (suggestions?["articles"]?.array ?? []).compactMap { article -> String? in
+            guard let url = article["url"]?.string, let title = article["title"]?.string else { return nil }
+            return "\(title): \(url)"
+        }.joined(separator: "\n")
+    }
+
     /// `{{name}}` replaced by its value; unknown names left as they are, for the agent to see.
+    /// A placeholder left empty at the end leaves no blank lines behind.
     static func fill(_ text: String, _ values: [String: String]) -> String {
         var result = text
         for (name, value) in values { result = result.replacingOccurrences(of: "{{\(name)}}", with: value) }
+        while result.last?.isWhitespace == true { result.removeLast() }
         return result
     }
 }

@@ -72,6 +72,7 @@ enum TicketRoutes {
         async let decision = console.client.get(.classification, "/v1/decisions/\(number)", as: person)
         async let assignments = console.client.get(.dispatch, "/v1/tickets/\(number)/assignments", as: person)
         async let clocks = console.client.get(.dispatch, "/v1/tickets/\(number)/clocks", as: person)
+        async let suggestions = console.client.get(.knowledge, "/v1/tickets/\(number)/suggestions", as: person)
         let access = await checked
         if let refusal = TicketAccess.refusal(access, number: number, person: person, console: console) { return refusal }
         guard case .allowed(let dispatchedTicket) = access else { return Pages.plain(status: .forbidden, "") }
@@ -95,6 +96,8 @@ enum TicketRoutes {
         values["actions"] = TicketView.actions(status: dispatched.value?["status"]?.string, language: person.language,
                                                number: number, csrf: person.csrf)
         values["can_write"] = dispatched.value != nil
+        values["suggestions"] = TicketView.suggestions(await suggestions.value)
+        values["resolved"] = ["resolved", "closed"].contains(dispatched.value?["status"]?.string ?? "")
         if let notice {
             values["notice"] = notice.text
             values["notice_kind"] = notice.ok ? "ok" : "error"

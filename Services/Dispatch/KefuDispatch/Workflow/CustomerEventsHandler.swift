@@ -25,11 +25,11 @@ struct CustomerEventsHandler: MessageHandler {
         guard event.source.hasSuffix("intake") else { return }
         switch event.type {
         case StatusEventType.ticketMessageAdded.rawValue where event.data.status == "reopened":
-            guard let row = try work.query("SELECT channel, category, priority FROM dispatch.tickets WHERE number = $1",
-                                           [number]).first, try TicketWorkflow.reopen(number, at: now, in: work) else { return }
-            try work.emit(.ticketReopened, subject: number, data: StatusEventData(
-                ticketNumber: number, status: "reopened", channel: try row.require("channel"), category: try row.require("category"),
-                priority: try row.require("priority"), occurredAt: now))
+            try reopen(number, at: now, in: work)
+        case StatusEventType.ticketMessageAdded.rawValue where try resolvedBefore(number, event.data.occurredAt, in: work):
+            // Intake took the message for a follow-up of an open ticket, not having heard yet of
+            // the resolution just before it: the customer still needs us, so it reopens all the same.
+            try reopen(number, at: now, in: work)
         case StatusEventType.ticketMessageAdded.rawValue:
             guard let row = try work.query("""
                 UPDATE dispatch.tickets SET status = 'accepted', waiting_on = NULL
@@ -43,5 +43,19 @@ struct CustomerEventsHandler: MessageHandler {
         default:
             return
         }
+    }
+
+    private func reopen(_ number: String, at now: Date, in work: UnitOfWork) throws {
+        guard let row = try work.query("SELECT channel, category, priority FROM dispatch.tickets WHERE number = $1",
+                                       [number]).first, try TicketWorkflow.reopen(number, at: now, in: work) else { return }
+        try work.emit(.ticketReopened, subject: number, data: StatusEventData(
+            ticketNumber: number, status: "reopened", channel: try row.require("channel"), category: try row.require("category"),
+            priority: try row.require("priority"), occurredAt: now))
+    }
+
+    /// The ticket is resolved, and was so before the customer wrote.
+    private func resolvedBefore(_ number: String, _ written: Date, in work: UnitOfWork) throws -> Bool {
+        try work.query("SELECT 1 FROM dispatch.tickets WHERE number = $1 AND status = 'resolved' AND resolved_at < $2",
+                       [number, written]).first != nil
     }
 }

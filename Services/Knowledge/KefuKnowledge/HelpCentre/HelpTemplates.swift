@@ -98,6 +98,7 @@ enum HelpTemplates {
           <input type="hidden" name="csrf" value="{{csrf}}">
           <label for="name">{{t.your_name}}</label>{{#errors.name}}<p class="error">{{errors.name}}</p>{{/errors.name}}
           <input id="name" name="name" value="{{form.name}}" maxlength="100">
+          {{#errors.contact}}<p class="error" id="contact-error">{{errors.contact}}</p>{{/errors.contact}}
           <label for="email">{{t.email}}</label>{{#errors.email}}<p class="error">{{errors.email}}</p>{{/errors.email}}
           <input id="email" name="email" type="email" value="{{form.email}}" maxlength="200">
           <label for="phone">{{t.phone}}</label>{{#errors.phone}}<p class="error">{{errors.phone}}</p>{{/errors.phone}}
@@ -130,7 +131,7 @@ enum HelpTemplates {
         .articles{padding-left:1.2rem}.articles li{margin:.4rem 0}.category{border-bottom:1px solid #eaeef2;padding-bottom:.5rem}
         .body pre{background:#f6f8fa;padding:.8rem;overflow-x:auto;border-radius:.4rem}.body code{background:#f6f8fa;padding:0 .2rem}
         .body blockquote{border-left:3px solid #d0d7de;margin:0;padding-left:1rem;color:#57606a}
-        .vote,.solved{margin:1.5rem 0;padding:1rem;background:#f6f8fa;border-radius:.5rem}.vote button{margin-left:.5rem}
+        .vote,.solved{margin:1.5rem 0;padding:1rem;background:#f6f8fa;border-radius:.5rem}.vote span{display:block;margin-bottom:.6rem}.vote button{margin-right:.5rem}
         .solved button{background:#1a7f37;width:100%}.thanks{color:#1a7f37}
         .contact label{display:block;margin-top:.8rem;font-weight:600}.contact input,.contact textarea{width:100%;box-sizing:border-box;padding:.5rem;font:inherit;border:1px solid #8c959f;border-radius:.4rem}
         .contact button{margin-top:1rem;width:100%}.error{color:#cf222e;margin:.2rem 0}footer{margin-top:2rem;font-size:.9rem}

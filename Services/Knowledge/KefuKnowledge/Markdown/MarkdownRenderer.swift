@@ -140,10 +140,13 @@ enum MarkdownRenderer {
                     output += "["
                     index += 1
                 }
+            case "_" where index > 0 && (characters[index - 1].isLetter || characters[index - 1].isNumber):
+                output += "_"
+                index += 1
             case "*", "_":
                 let double = index + 1 < characters.count && characters[index + 1] == character
                 let marker = double ? String(repeating: character, count: 2) : String(character)
-                if let end = find(marker, in: characters, from: index + marker.count), end > index + marker.count {
+                if let end = closingEmphasis(marker, in: characters, from: index + marker.count), end > index + marker.count {
                     let inner = inline(String(characters[(index + marker.count)..<end]))
                     output += double ? "<strong>\(inner)</strong>" : "<em>\(inner)</em>"
                     index = end + marker.count
@@ -165,6 +168,20 @@ enum MarkdownRenderer {
               characters[close + 1] == "(", let end = closingParenthesis(characters, from: close + 2) else { return nil }
         let target = String(characters[(close + 2)..<end]).trimmingCharacters(in: .whitespaces)
         return (String(characters[(start + 1)..<close]), target, end + 1)
+    }
+
+    /// Where emphasis opened with `marker` closes: a marker not after a space and, for `_`, not
+    /// inside a word (CommonMark's rule), so that `snake_case_names` stay as written.
+    private static func closingEmphasis(_ marker: String, in characters: [Character], from start: Int) -> Int? {
+        var index = start
+        while let found = find(marker, in: characters, from: index) {
+            let after = found + marker.count
+            let beforeIsSpace = characters[found - 1].isWhitespace
+            let inWord = marker.hasPrefix("_") && after < characters.count && (characters[after].isLetter || characters[after].isNumber)
+            if !beforeIsSpace && !inWord { return found }
+            index = found + 1
+        }
+        return nil
     }
 
     /// The `)` that closes a link target, counting the target's own balanced parentheses.

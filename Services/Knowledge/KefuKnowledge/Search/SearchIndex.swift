@@ -135,7 +135,7 @@ struct SearchIndex: Sendable {
             let document = documents[Int(slot)]
             guard filter.visibilities.contains(document.visibility),
                   filter.language.map({ $0 == document.language }) ?? true,
-                  filter.category.map({ document.category == $0 || document.category?.hasPrefix($0 + "/") == true }) ?? true,
+                  filter.category.map({ document.category == $0 }) ?? true,
                   document.applies(to: filter.product) else { continue }
             let hit = SearchHit(articleID: document.articleID, language: document.language, title: document.title,
                                 visibility: document.visibility, score: score * document.boost,

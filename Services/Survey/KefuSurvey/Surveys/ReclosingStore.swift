@@ -13,6 +13,7 @@ enum ReclosingStore {
             INSERT INTO survey.reclosings (ticket_number, channel, category, resolved_at, close_at)
             SELECT $1, $2, $3, $6, $4::timestamptz + make_interval(secs => $5::float8)
             WHERE EXISTS (SELECT 1 FROM survey.surveys WHERE ticket_number = $1 AND status <> 'sent')
+              AND NOT EXISTS (SELECT 1 FROM survey.customer_activity WHERE ticket_number = $1 AND last_at > $6)
             ON CONFLICT (ticket_number) DO UPDATE SET resolved_at = excluded.resolved_at, close_at = excluded.close_at,
                 closed_at = NULL
             """, [ticket.ticketNumber, ticket.channel.rawValue, ticket.category, now, quiet, ticket.resolvedAt])
@@ -20,9 +21,15 @@ enum ReclosingStore {
 
     /// The customer wrote again, or the ticket was reopened, after the resolution the close was
     /// planned for: no close is due any more. (Events come on another queue than resolutions, so
-    /// an older one arriving late must not call off a newer close.)
+    /// an older one arriving late must not call off a newer close, and one arriving before its
+    /// resolution's message is remembered, so that the close is never planned.)
     static func cancel(_ activity: [(number: String, at: Date)], in work: UnitOfWork) throws {
         guard !activity.isEmpty else { return }
+        try work.query("""
+            INSERT INTO survey.customer_activity (ticket_number, last_at)
+            SELECT number, max(at) FROM unnest($1::text[], $2::timestamptz[]) AS a(number, at) GROUP BY number
+            ON CONFLICT (ticket_number) DO UPDATE SET last_at = greatest(customer_activity.last_at, excluded.last_at)
+            """, [activity.map(\.number), activity.map(\.at)])
         try work.query("""
             DELETE FROM survey.reclosings r USING unnest($1::text[], $2::timestamptz[]) AS a(number, at)
             WHERE r.ticket_number = a.number AND a.at > r.resolved_at AND r.closed_at IS NULL
