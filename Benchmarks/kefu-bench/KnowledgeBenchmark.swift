@@ -6,16 +6,15 @@ import FoundationNetworking
 
 /// knowledge's search through its own API (docs/benchmarks.md, "Knowledge"):
 /// - retrieval quality: one article per intent (titled with the intent's name, its body the
-///   first `perIntent` training utterances), the test utterances as queries; recall@1 and @3 for
+///   first 5, 10 or 20 training utterances), the test utterances as queries; recall@1 and @3 for
 ///   CLINC150 (English) and xSID (Chinese, Benchmarks/data/xsid-zh);
 /// - latency: the index topped up to `articles` articles with filler made from the same
 ///   utterances, then `GET /v1/search` from four clients at once.
 /// Articles are imported by key into their own categories, so a rerun updates rather than adds.
 enum KnowledgeBenchmark {
     typealias Example = (text: String, label: String)
-    static let perIntent = 10
 
-    static func run(articles: Int, datasets: URL) async throws {
+    static func run(articles: Int, datasets: URL, latencyOnly: Bool = false) async throws {
         let api = ModelAPIBenchmark.API(base: setting("KEFU_KNOWLEDGE_URL"), token: try benchToken(.admin))
         for (id, zh, en) in [("bench-clinc", "基准 CLINC150", "Benchmark CLINC150"), ("bench-xsid", "基准 xSID", "Benchmark xSID"),
                              ("bench-filler", "基准 填充", "Benchmark filler")] {
@@ -30,29 +29,33 @@ enum KnowledgeBenchmark {
         let xsidTrain = try jsonLines(xsidFolder.appendingPathComponent("train.jsonl"))
         let xsidTest = try jsonLines(xsidFolder.appendingPathComponent("test.jsonl"))
 
-        var started = clock.now
-        try await importArticles(api, intents(clincTrain, all: clincTest), language: "en", category: "bench-clinc") {
-            $0.replacingOccurrences(of: "_", with: " ")
+        for perIntent in latencyOnly ? [] : [5, 10, 20] {
+            let started = clock.now
+            try await importArticles(api, intents(clincTrain, all: clincTest, perIntent: perIntent), language: "en", category: "bench-clinc") {
+                $0.replacingOccurrences(of: "_", with: " ")
+            }
+            try await importArticles(api, intents(xsidTrain, all: xsidTest, perIntent: perIntent), language: "zh-CN", category: "bench-xsid") {
+                xsidTitles[$0] ?? $0
+            }
+            print(String(format: "%d utterances an article: imported %d + %d intent articles in %.1f s", perIntent,
+                         Set(clincTest.map(\.label)).count, Set(xsidTest.map(\.label)).count, seconds(clock.now - started)))
+            try await Task.sleep(for: .seconds(2))  // every replica's index refreshes
+            try await recall("  CLINC150 (en, in-scope test)", api, clincTest, language: "en", category: "bench-clinc")
+            try await recall("  xSID (zh-CN, test)", api, xsidTest, language: "zh-CN", category: "bench-xsid")
         }
-        try await importArticles(api, intents(xsidTrain, all: xsidTest), language: "zh-CN", category: "bench-xsid") {
-            xsidTitles[$0] ?? $0
-        }
-        print(String(format: "imported %d + %d intent articles in %.1f s", Set(clincTest.map(\.label)).count,
-                     Set(xsidTest.map(\.label)).count, seconds(clock.now - started)))
-        try await Task.sleep(for: .seconds(2))  // every replica's index refreshes
-        try await recall("CLINC150 (en, in-scope test)", api, clincTest, language: "en", category: "bench-clinc")
-        try await recall("xSID (zh-CN, test)", api, xsidTest, language: "zh-CN", category: "bench-xsid")
 
-        started = clock.now
+        let started = clock.now
         let added = try await fill(api, to: articles, english: clincTrain.map(\.text), chinese: xsidTrain.map(\.text) + xsidTest.map(\.text))
         print(String(format: "filler: %d articles imported in %.1f s", added, seconds(clock.now - started)))
         try await Task.sleep(for: .seconds(3))
         let queries = (clincTest.map { ($0.text, "en") } + xsidTest.map { ($0.text, "zh-CN") })
+        // One client measures the answer itself; four keep both cores busy, with the bench client on them too.
+        try await latency(api, queries: queries, total: 3000, clients: 1)
         try await latency(api, queries: queries, total: 5000, clients: 4)
     }
 
     /// Each intent's article: its first utterances for a body, or none for an intent only the test has.
-    static func intents(_ train: [Example], all test: [Example]) -> [(label: String, body: [String])] {
+    static func intents(_ train: [Example], all test: [Example], perIntent: Int) -> [(label: String, body: [String])] {
         var bodies: [String: [String]] = [:]
         for example in train where bodies[example.label, default: []].count < perIntent { bodies[example.label, default: []].append(example.text) }
         let labels = Set(train.map(\.label)).union(test.map(\.label)).sorted()

@@ -46,9 +46,10 @@ case "notification": try await NotificationBenchmark.run(count: count, latencyTi
 case "console": try await ConsoleBenchmark.run(agents: arguments.first.flatMap(Int.init) ?? 50, tickets: Int(option ?? 10_000),
                                              logger: logger)
 case "chaos": try await ChaosRun.run(count: count, logger: logger)
-case "knowledge":
+case "knowledge", "knowledge-latency":
     try await KnowledgeBenchmark.run(articles: arguments.first.flatMap(Int.init) ?? 10_000,
-                                     datasets: URL(fileURLWithPath: arguments.dropFirst().first ?? "../shared/datasets"))
+                                     datasets: URL(fileURLWithPath: arguments.dropFirst().first ?? "../shared/datasets"),
+                                     latencyOnly: mode == "knowledge-latency")
 case "stall": try await StallBenchmark.run(stallSeconds: arguments.first.flatMap(Int.init) ?? 30, rate: option ?? 20, logger: logger)
 case "model-api":
     try await ModelAPIBenchmark.run(dataset: arguments.first ?? "clinc150",

@@ -170,3 +170,35 @@ def test_the_contact_form_keeps_what_was_typed_and_opens_a_ticket(browser):
     assert status == 200 and ticket["channel"] == "web" and ticket["subject"] == "热水器打不着火"
     status, customer = call("GET", f"{INTAKE}/v1/customers/{ticket['customer']['id']}")
     assert status == 200 and address in json.dumps(customer), "the customer is reachable at the address given"
+
+
+def test_the_agent_sees_the_suggestion_and_a_reply_that_links_it_counts_as_used(browser, agent):
+    marker = unique("hoist")
+    aid = article({"en": {"title": f"Hoist {marker} stops at half height", "body": "Reset the overload limiter, then test empty."}})
+    username, password, new_password = agent
+    window = browser("en")
+    window.sign_in(username, password, new_password)
+    window.element(By.ID, "tickets")
+    status, ticket = call("POST", f"{INTAKE}/v1/tickets", {
+        "submission_id": unique("help-agent"), "channel": "web", "language": "en", "subject": f"Hoist {marker} stops at half height",
+        "body": "It stops halfway every time.", "customer": {"email": f"{unique('hoist')}@example.com"}},
+        token=ENV["KEFU_INTEGRATOR_TOKEN"])
+    assert status == 201, ticket
+    number = ticket["number"]
+    assert eventually(lambda: call("GET", f"{DISPATCH}/v1/tickets/{number}")[0] == 200)
+    status, answer = call("POST", f"{DISPATCH}/v1/tickets/{number}/transfer", {"agent_id": username, "reason": "help test"})
+    assert status == 200, answer
+    assert eventually(lambda: call("GET", f"{HELP}/v1/tickets/{number}/suggestions")[0] == 200)
+    window.driver.get(f"{ENV['KEFU_CONSOLE_URL']}/tickets/{number}")
+    window.shows(By.ID, "suggestions", f"Hoist {marker}")
+    link = window.driver.find_element(By.CSS_SELECTOR, f"#suggestions [data-article='{aid}'] a").get_attribute("href")
+    assert link.startswith(f"{HELP}/help/en/articles/{aid}?t=")
+    window.element(By.ID, "action-accept").click()
+    window.wait.until(lambda driver: "accepted" in driver.find_element(By.CSS_SELECTOR, ".facts").text)
+    reply = window.element(By.ID, "reply-text")
+    reply.send_keys(f"This should fix it: {link}")
+    window.shot("console-suggestions")
+    window.driver.find_element(By.ID, "send-reply").click()
+    window.element(By.CSS_SELECTOR, ".notice.ok")
+    used = eventually(lambda: aid in call("GET", f"{HELP}/v1/tickets/{number}/suggestions")[1].get("used", []))
+    assert used, "the reply's link was recorded as the article used"

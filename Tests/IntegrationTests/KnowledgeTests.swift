@@ -227,6 +227,25 @@ struct KnowledgeTests {
         #expect((after["closed_by_article"] as? Int ?? 0) >= 1)
     }
 
+    @Test("the help centre's votes are limited per client address, and each vote counts in the article")
+    func voteLimit() async throws {
+        let id = try await article(zh: ("投票限制 \(UUID().uuidString.prefix(4))", "正文"))
+        let page = try await HelpCentre.get(url("help/zh-CN/articles/\(id)").absoluteString)
+        #expect(page.status == 200 && page.html.contains("vote-yes"))
+        let address = "198.51.100.\(Int.random(in: 1...250))"
+        var statuses: [Int] = []
+        for _ in 0..<16 {
+            statuses.append(try await HelpCentre.post(url("help/zh-CN/articles/\(id)/vote"), ["helpful": "yes", "csrf": page.csrf],
+                                                      cookie: page.csrf, forwardedFor: address).status)
+        }
+        #expect(statuses.first == 200 && statuses.contains(429), "\(statuses)")
+        let counted = try await HTTP.get(url("v1/articles/\(id)")).json()["helpful"] as? Int
+        #expect(counted == statuses.filter { $0 == 200 }.count)
+        let other = try await HelpCentre.post(url("help/zh-CN/articles/\(id)/vote"), ["helpful": "no", "csrf": page.csrf],
+                                              cookie: page.csrf, forwardedFor: "203.0.113.\(Int.random(in: 1...250))")
+        #expect(other.status == 200, "another address has its own limit")
+    }
+
     @Test("import takes JSON lines and Markdown with front matter, merges translations by key, and refuses all of a bad batch")
     func importing() async throws {
         let supervisor = try Stack.token(.supervisor)
@@ -328,8 +347,10 @@ enum HelpCentre {
         return Page(status: http.statusCode, html: String(decoding: data, as: UTF8.self), csrf: csrf)
     }
 
-    static func post(_ url: URL, _ form: [String: String], cookie: String) async throws -> (status: Int, html: String) {
+    static func post(_ url: URL, _ form: [String: String], cookie: String,
+                     forwardedFor: String? = nil) async throws -> (status: Int, html: String) {
         var request = URLRequest(url: url)
+        if let forwardedFor { request.setValue(forwardedFor, forHTTPHeaderField: "X-Forwarded-For") }
         request.httpMethod = "POST"
         request.httpShouldHandleCookies = false
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")

@@ -62,106 +62,124 @@ struct SearchHit: Sendable, Equatable {
 /// An immutable BM25F index over a set of documents (docs/knowledge.md, "Ranking"): a title
 /// term counts `titleWeight` times a body term, each field normalised by its own length, and
 /// an article's feedback boost multiplies its score. Built whole from the documents, which keep
-/// their terms, so a rebuild after a change only counts.
+/// their terms, so a rebuild after a change only counts. Each posting holds its saturated term
+/// frequency already, so a query only adds `idf × weight` per posting into a flat array.
 struct SearchIndex: Sendable {
     struct Options: Sendable {
-        var k1 = 1.2
+        // Chosen on CLINC150 and xSID (docs/benchmarks.md, "Knowledge"): the recall barely moves
+        // with them; what the articles say moves it.
+        var k1 = 2.0
         var titleB = 0.5
         var bodyB = 0.75
-        var titleWeight = 3.0
+        var titleWeight = 2.0
     }
 
     private struct Posting: Sendable {
         var slot: Int32
-        var title: UInt16
-        var body: UInt16
+        /// `f · (k1 + 1) / (f + k1)`, f being the length-normalised, field-weighted frequency.
+        var weight: Float
+    }
+
+    private struct Term: Sendable {
+        var idf: Double
+        var postings: [Posting]
     }
 
     let options: Options
     let documents: [IndexedDocument]
-    private let postings: [String: [Posting]]
-    private let titleLengths: [Float]
-    private let bodyLengths: [Float]
-    private let averageTitle: Double
-    private let averageBody: Double
+    private let terms: [String: Term]
+    private let languages: [String]
+    private let languageCodes: [UInt8]
 
     init(documents: [IndexedDocument], options: Options = Options()) {
         self.options = options
         self.documents = documents
+        let count = max(1, documents.count)
+        let averageTitle = max(1, Double(documents.reduce(0) { $0 + $1.titleTerms.count }) / Double(count))
+        let averageBody = max(1, Double(documents.reduce(0) { $0 + $1.bodyTerms.count }) / Double(count))
         var postings: [String: [Posting]] = [:]
         for (slot, document) in documents.enumerated() {
             var counts: [String: (title: Int, body: Int)] = [:]
             for term in document.titleTerms { counts[term, default: (0, 0)].title += 1 }
             for term in document.bodyTerms { counts[term, default: (0, 0)].body += 1 }
+            let titleNorm = 1 - options.titleB + options.titleB * Double(document.titleTerms.count) / averageTitle
+            let bodyNorm = 1 - options.bodyB + options.bodyB * Double(document.bodyTerms.count) / averageBody
             for (term, count) in counts {
-                postings[term, default: []].append(Posting(slot: Int32(slot), title: UInt16(min(count.title, 65535)),
-                                                           body: UInt16(min(count.body, 65535))))
+                let frequency = options.titleWeight * Double(count.title) / titleNorm + Double(count.body) / bodyNorm
+                postings[term, default: []].append(Posting(slot: Int32(slot),
+                                                           weight: Float(frequency * (options.k1 + 1) / (frequency + options.k1))))
             }
         }
-        self.postings = postings
-        titleLengths = documents.map { Float($0.titleTerms.count) }
-        bodyLengths = documents.map { Float($0.bodyTerms.count) }
-        averageTitle = max(1, titleLengths.reduce(0) { $0 + Double($1) } / Double(max(1, documents.count)))
-        averageBody = max(1, bodyLengths.reduce(0) { $0 + Double($1) } / Double(max(1, documents.count)))
+        let total = Double(documents.count)
+        terms = postings.mapValues { list in
+            Term(idf: log(1 + (total - Double(list.count) + 0.5) / (Double(list.count) + 0.5)), postings: list)
+        }
+        languages = Array(Set(documents.map(\.language))).sorted()
+        let codes = Dictionary(uniqueKeysWithValues: languages.enumerated().map { ($1, UInt8($0)) })
+        languageCodes = documents.map { codes[$0.language]! }
     }
 
     var count: Int { documents.count }
 
     private func idf(_ term: String) -> Double {
-        let total = Double(documents.count), frequency = Double(postings[term]?.count ?? 0)
-        return log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+        terms[term]?.idf ?? log(1 + (Double(documents.count) + 0.5) / 0.5)
     }
 
     /// The best `limit` documents for `query` that pass `filter`, best first; each article once
     /// (in its best-scoring language when the filter names none).
     func search(_ query: String, filter: SearchFilter, limit: Int) -> [SearchHit] {
-        let terms = Set(Tokenizer.terms(query, for: .query))
-        guard !terms.isEmpty, !documents.isEmpty, limit > 0 else { return [] }
-        var scores: [Int32: Double] = [:]
+        let queryTerms = Set(Tokenizer.terms(query, for: .query))
+        guard !queryTerms.isEmpty, !documents.isEmpty, limit > 0 else { return [] }
+        var scores = [Float](repeating: 0, count: documents.count)
+        var touched: [Int32] = []
         var ceiling = 0.0
-        for term in terms {
-            let idf = idf(term)
-            ceiling += idf * (options.k1 + 1)
-            for posting in postings[term] ?? [] {
+        for term in queryTerms {
+            ceiling += idf(term) * (options.k1 + 1)
+            guard let entry = terms[term] else { continue }
+            let idf = Float(entry.idf)
+            for posting in entry.postings {
                 let slot = Int(posting.slot)
-                let title = Double(posting.title) / (1 - options.titleB + options.titleB * Double(titleLengths[slot]) / averageTitle)
-                let body = Double(posting.body) / (1 - options.bodyB + options.bodyB * Double(bodyLengths[slot]) / averageBody)
-                let frequency = options.titleWeight * title + body
-                scores[posting.slot, default: 0] += idf * frequency * (options.k1 + 1) / (frequency + options.k1)
+                if scores[slot] == 0 { touched.append(posting.slot) }
+                scores[slot] += idf * posting.weight
             }
         }
-        var best: [String: (hit: SearchHit, slot: Int)] = [:]
-        for (slot, score) in scores {
-            let document = documents[Int(slot)]
-            guard filter.visibilities.contains(document.visibility),
-                  filter.language.map({ $0 == document.language }) ?? true,
-                  filter.category.map({ document.category == $0 }) ?? true,
-                  document.applies(to: filter.product) else { continue }
-            let hit = SearchHit(articleID: document.articleID, language: document.language, title: document.title,
-                                visibility: document.visibility, score: score * document.boost,
-                                relevance: min(1, score * document.boost / ceiling))
-            if let kept = best[hit.articleID], kept.hit.score >= hit.score { continue }
-            best[hit.articleID] = (hit, Int(slot))
+        let language: UInt8? = filter.language.map { wanted in languages.firstIndex(of: wanted).map(UInt8.init) ?? .max }
+        // The best few, kept sorted: enough to fill `limit` articles even if each comes in both languages.
+        var top: [(slot: Int, score: Double)] = []
+        let room = limit * 2
+        for slot32 in touched {
+            let slot = Int(slot32)
+            let document = documents[slot]
+            let score = Double(scores[slot]) * document.boost
+            if top.count == room, let last = top.last, score <= last.score { continue }
+            guard language.map({ $0 == languageCodes[slot] }) ?? true, filter.visibilities.contains(document.visibility),
+                  filter.category.map({ document.category == $0 }) ?? true, document.applies(to: filter.product) else { continue }
+            let position = top.firstIndex { $0.score < score } ?? top.count
+            top.insert((slot, score), at: position)
+            if top.count > room { top.removeLast() }
         }
-        let ranked = best.values.sorted {
-            $0.hit.score != $1.hit.score ? $0.hit.score > $1.hit.score : $0.hit.articleID < $1.hit.articleID
-        }.prefix(limit)
-        return ranked.map { entry in
-            var hit = entry.hit
-            hit.relevance = (hit.relevance + titleCoverage(of: documents[entry.slot], by: terms)) / 2
-            return hit
+        var seen = Set<String>()
+        var hits: [SearchHit] = []
+        for (slot, score) in top where hits.count < limit {
+            let document = documents[slot]
+            guard seen.insert(document.articleID).inserted else { continue }
+            let coverage = min(1, score / ceiling)
+            hits.append(SearchHit(articleID: document.articleID, language: document.language, title: document.title,
+                                  visibility: document.visibility, score: score,
+                                  relevance: (coverage + titleCoverage(of: document, by: queryTerms)) / 2))
         }
+        return hits
     }
 
     /// The share of a document's title terms, weighted by idf, that the query holds. Single CJK
     /// characters count only when the query has them too.
-    private func titleCoverage(of document: IndexedDocument, by terms: Set<String>) -> Double {
+    private func titleCoverage(of document: IndexedDocument, by queryTerms: Set<String>) -> Double {
         var matched = 0.0, all = 0.0
         for term in Set(document.titleTerms) {
-            if Tokenizer.isUnigram(term), !terms.contains(term) { continue }
+            if Tokenizer.isUnigram(term), !queryTerms.contains(term) { continue }
             let weight = idf(term)
             all += weight
-            if terms.contains(term) { matched += weight }
+            if queryTerms.contains(term) { matched += weight }
         }
         return all > 0 ? min(1, matched / all) : 0
     }

@@ -6,8 +6,9 @@ import Foundation
 ///   analyser does, since there are no spaces to split words on and Debian ships no Chinese
 ///   word segmenter. Articles also index each character alone, under a prefix, so that a
 ///   one-character query still finds them without single characters swamping longer queries.
-/// - Latin text becomes lower-cased words with light English stemming; a few function words
-///   are dropped.
+/// - Latin text becomes lower-cased words with light English stemming. Function words are kept:
+///   idf already weighs them down, and "how do I" or "what can you" tell intents apart
+///   (dropping them cost two points of recall on CLINC150, docs/benchmarks.md).
 /// - Full-width forms are folded to their ASCII equivalents first (NFKC), so `ＷＩＦＩ` is `wifi`.
 enum Tokenizer {
     /// The prefix of single-character CJK terms, which only one-character query runs use.
@@ -22,7 +23,7 @@ enum Tokenizer {
 
         func flushWord() {
             guard !word.isEmpty else { return }
-            if !stopWords.contains(word) { terms.append(stem(word)) }
+            terms.append(stem(word))
             word = ""
         }
         func flushRun() {
@@ -99,10 +100,4 @@ enum Tokenizer {
         guard let last = stem.last, stem.count > 3, stem.dropLast().last == last, !"lsz".contains(last) else { return stem }
         return String(stem.dropLast())
     }
-
-    static let stopWords: Set<String> = [
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "i", "in", "is", "it", "me", "my", "of", "on", "or",
-        "please", "that", "the", "this", "to", "was", "we", "with", "you", "your", "can", "do", "does", "what", "how", "would",
-        "could", "should", "will", "there", "have", "has", "so", "if", "just", "am", "im",
-    ]
 }
