@@ -226,6 +226,14 @@ class Browser:
             return True
         return self.wait.until(clicked)
 
+    def type_into(self, by, value, keys):
+        """Types into the element found by (by, value), finding it again if a live swap replaced it
+        (an event for the ticket re-renders the ticket page, keeping what was typed)."""
+        def typed(driver):
+            driver.find_element(by, value).send_keys(keys)
+            return True
+        return self.wait.until(typed)
+
     def inside(self, by, value, tag):
         """The elements with this tag inside the element found by (by, value), looked up afresh."""
         return self.wait.until(lambda driver: (driver.find_element(by, value).find_elements(By.TAG_NAME, tag),))[0]

@@ -114,13 +114,13 @@ def test_the_whole_workflow_live(browser, agent):
     window.wait.until(lambda driver: "accepted" in driver.find_element(By.CSS_SELECTOR, ".facts").text)
 
     # A canned reply: "/" opens the menu, a choice goes into the box with the ticket's values.
-    reply = window.element(By.ID, "reply-text")
-    reply.send_keys("/")
+    window.element(By.ID, "reply-text")
+    window.type_into(By.ID, "reply-text", "/")
     window.element(By.ID, "canned-menu")
-    reply.send_keys(Keys.ENTER)
-    text = reply.get_attribute("value")
+    window.type_into(By.ID, "reply-text", Keys.ENTER)
+    text = window.wait.until(lambda driver: driver.find_element(By.ID, "reply-text").get_attribute("value"))
     assert number in text and "{{" not in text, "every placeholder of the canned reply is filled"
-    reply.send_keys(" Please check the fuse first.")
+    window.type_into(By.ID, "reply-text", " Please check the fuse first.")
     window.shot("ticket-reply")
     window.driver.find_element(By.ID, "send-reply").click()
     window.element(By.CSS_SELECTOR, ".notice.ok")
