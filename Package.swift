@@ -122,6 +122,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             path: "Shared/ServiceKit",
             swiftSettings: swiftSettings
@@ -168,6 +169,7 @@ let package = Package(
                 "KefuIntake", "KefuClassification", "KefuDispatch", "KefuNotification", "KefuSurvey", "KefuConsole",
                 "KefuKnowledge",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/KefuTests",

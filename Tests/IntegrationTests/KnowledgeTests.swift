@@ -300,6 +300,7 @@ struct KnowledgeTests {
         let email = "\(unique("kb-draft"))@example.com"
         let ticket = try await Kefu.submit(customer: ["email": email, "phone": phone, "name": "李雷"], subject: "冰箱结冰",
                                            body: "我是李雷，电话 \(phone)，邮箱 \(email)，冰箱冷藏室结冰。")
+        _ = try await eventually { try await HTTP.get(url("v1/tickets/\(ticket.number)/suggestions")).status == 200 ? true : nil }
         // Only knowledge hears this resolution.
         try await Kefu.publishWork(TicketResolved(ticketNumber: ticket.number, customerID: ticket.customerID, agentID: "agent-kb",
                                                   category: "repair", channel: .phone,

@@ -1,6 +1,7 @@
 import Foundation
 import KefuContracts
 @testable import KefuKnowledge
+import Mustache
 import Testing
 
 @Suite("Knowledge: tokens, ranking, safe Markdown, redaction and import parsing, without servers")
@@ -96,8 +97,37 @@ struct KnowledgeLogicTests {
         #expect(hostile.contains("&quot;onmouseover=&quot;"), "a quote in a link target is escaped inside the attribute")
         #expect(MarkdownRenderer.inline("set snake_case_name and window.__x = 1; y.__z") == "set snake_case_name and window.__x = 1; y.__z")
         #expect(MarkdownRenderer.inline("_a_ and __b__") == "<em>a</em> and <strong>b</strong>")
+        // One Character can hide a quote or a bracket (a combining accent after it, U+0600 before it).
+        let bundled = MarkdownRenderer.html("\u{600}<meta http-equiv=refresh> [x](https://a\"\u{301}/onmouseover=alert(1)//)")
+        let quoteAccent = "\"" + "\u{301}", escapedQuoteAccent = "&quot;" + "\u{301}"
+        let escaped = HTML.escape("\u{600}<" + quoteAccent), expected = "\u{600}&lt;" + escapedQuoteAccent
+        #expect(!bundled.contains("<meta") && bundled.contains("&lt;meta"))
+        #expect(!bundled.contains(quoteAccent) && bundled.contains(escapedQuoteAccent))
+        #expect(escaped == expected)
         #expect(!MarkdownRenderer.isSafeLink("javascript:alert(1)") && !MarkdownRenderer.isSafeLink("https://a b")
                 && !MarkdownRenderer.isSafeLink("mailto:") && MarkdownRenderer.isSafeLink("HTTPS://example.com"))
+    }
+
+    @Test("Markdown stays linear on hostile input: deep quotes, runs of unmatched brackets and stars")
+    func markdownCost() {
+        let started = ContinuousClock.now
+        let deep = MarkdownRenderer.html(String(repeating: ">", count: 50_000) + " deep")
+        let brackets = MarkdownRenderer.html(String(repeating: "a [", count: 20_000))
+        let stars = MarkdownRenderer.html(String(repeating: " *a", count: 20_000) + String(repeating: "`x", count: 10_000))
+        let targets = MarkdownRenderer.html(String(repeating: "[a](", count: 10_000))
+        #expect(deep.contains("deep") && brackets.hasPrefix("<p>a [") && stars.contains("*a") && targets.contains("[a]("))
+        // Linear input costs milliseconds; the quadratic renderer took minutes on these.
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test("the help centre's pages escape by Unicode scalar too")
+    func pagesEscape() throws {
+        let pages = try HelpPages(contact: false)
+        let html = pages.library.render(["t": HelpTexts.texts("en"), "lang": "en", "query": "\u{600}<meta http-equiv=refresh>\"\u{301}",
+                                         "results": [] as [Any]], withTemplate: "search") ?? ""
+        #expect(html.contains("&lt;meta") && !html.contains("<meta http-equiv"))
+        let quoteAccent = "\"" + "\u{301}"
+        #expect(!html.contains(quoteAccent))
     }
 
     @Test("redaction takes out the customer's name, phone numbers, emails and long numbers")
@@ -107,6 +137,8 @@ struct KnowledgeLogicTests {
         #expect(!text.contains("张伟") && !text.contains("1234") && !text.contains("example.com") && !text.contains("202412010001"))
         #expect(!text.contains("Alice") && !text.contains("Wong") && text.contains("2024 年"), "short numbers stay: \(text)")
         #expect(text.contains("[customer]") && text.contains("[number]") && text.contains("[email]"))
+        #expect(Redactor.redact("Call tomorrow on channel 5", known: ["Ann Tom"]) == "Call tomorrow on channel 5",
+                "a Latin name goes only as a whole word")
     }
 
     @Test("article inputs name each bad field; an agent's non-draft is refused")

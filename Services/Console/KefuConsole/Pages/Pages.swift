@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KefuServiceKit
 import Mustache
 
 /// Renders the console's pages and wraps them with the headers every page carries: a strict
@@ -10,9 +11,7 @@ struct Pages: Sendable {
     let library: MustacheLibrary
 
     init() throws {
-        var library = MustacheLibrary()
-        for (name, text) in Templates.all { try library.register(text, named: name) }
-        self.library = library
+        library = try MustacheHTML.library(Templates.all)
     }
 
     /// A whole page, with the layout's common values for `person` (or for nobody, signing in).

@@ -95,10 +95,11 @@ enum ArticleStore {
         return article
     }
 
+    /// Deletes an article, keeping its history; its key is free again for a new article.
     static func delete(_ id: UUID, by editor: String, in work: UnitOfWork) throws {
         guard let current = try load(id, on: work.connection, forUpdate: true) else { throw Problem.notFound("article \(id)") }
         try work.query("""
-            UPDATE knowledge.articles SET deleted_at = now(), revision = revision + 1, updated_by = $2, updated_at = now(),
+            UPDATE knowledge.articles SET deleted_at = now(), key = NULL, revision = revision + 1, updated_by = $2, updated_at = now(),
                 change_xid = pg_current_xact_id() WHERE id = $1
             """, [id, editor])
         var deleted = current

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KefuServiceKit
 import Mustache
 import NIOCore
 
@@ -12,9 +13,7 @@ struct HelpPages: Sendable {
     let contact: Bool
 
     init(contact: Bool) throws {
-        var library = MustacheLibrary()
-        for (name, text) in HelpTemplates.all { try library.register(text, named: name) }
-        self.library = library
+        library = try MustacheHTML.library(HelpTemplates.all)
         self.contact = contact
     }
 

@@ -52,7 +52,8 @@ enum MarkdownRenderer {
             if trimmed.isEmpty { closeAll(); continue }
             if trimmed.hasPrefix(">") {
                 closeParagraph(); closeList()
-                quote.append(String(trimmed.dropFirst()).trimmingCharacters(in: .whitespaces))
+                // Nested quotes are one level: rendering each level again would cost a pass per level.
+                quote.append(String(trimmed.drop { $0 == ">" || $0 == " " }))
                 continue
             }
             closeQuote()
@@ -103,9 +104,12 @@ enum MarkdownRenderer {
         return nil
     }
 
-    /// Inline spans of one block's text, escaped.
+    /// Inline spans of one block's text, escaped. Linear in the text: every search for a closing
+    /// delimiter is remembered (`Scan`), so a run of unmatched `[`, `*` or backticks costs one
+    /// pass, not one pass each; a link target is looked for within `targetLimit` characters.
     static func inline(_ text: String) -> String {
-        let characters = Array(text)
+        let scan = Scan(Array(text))
+        let characters = scan.characters
         var output = ""
         var index = 0
         while index < characters.count {
@@ -115,7 +119,7 @@ enum MarkdownRenderer {
                 output += HTML.escape(String(characters[index + 1]))
                 index += 2
             case "`":
-                if let end = find("`", in: characters, from: index + 1) {
+                if let end = scan.next("`", from: index + 1) {
                     output += "<code>\(HTML.escape(String(characters[(index + 1)..<end])))</code>"
                     index = end + 1
                 } else {
@@ -123,7 +127,7 @@ enum MarkdownRenderer {
                     index += 1
                 }
             case "!" where index + 1 < characters.count && characters[index + 1] == "[":
-                if let (label, _, end) = link(characters, at: index + 1) {
+                if let (label, _, end) = link(scan, at: index + 1) {
                     output += inline(label)
                     index = end
                 } else {
@@ -131,7 +135,7 @@ enum MarkdownRenderer {
                     index += 1
                 }
             case "[":
-                if let (label, target, end) = link(characters, at: index) {
+                if let (label, target, end) = link(scan, at: index) {
                     output += isSafeLink(target)
                         ? "<a href=\"\(HTML.escape(target))\" rel=\"nofollow noopener noreferrer\">\(inline(label))</a>"
                         : inline(label)
@@ -146,7 +150,7 @@ enum MarkdownRenderer {
             case "*", "_":
                 let double = index + 1 < characters.count && characters[index + 1] == character
                 let marker = double ? String(repeating: character, count: 2) : String(character)
-                if let end = closingEmphasis(marker, in: characters, from: index + marker.count), end > index + marker.count {
+                if let end = closingEmphasis(marker, in: scan, from: index + marker.count), end > index + marker.count {
                     let inner = inline(String(characters[(index + marker.count)..<end]))
                     output += double ? "<strong>\(inner)</strong>" : "<em>\(inner)</em>"
                     index = end + marker.count
@@ -162,9 +166,12 @@ enum MarkdownRenderer {
         return output
     }
 
+    static let targetLimit = 2048
+
     /// `[label](target)` starting at `start`: the label, the target and the index after it.
-    private static func link(_ characters: [Character], at start: Int) -> (String, String, Int)? {
-        guard let close = find("]", in: characters, from: start + 1), close + 1 < characters.count,
+    private static func link(_ scan: Scan, at start: Int) -> (String, String, Int)? {
+        let characters = scan.characters
+        guard let close = scan.next("]", from: start + 1), close + 1 < characters.count,
               characters[close + 1] == "(", let end = closingParenthesis(characters, from: close + 2) else { return nil }
         let target = String(characters[(close + 2)..<end]).trimmingCharacters(in: .whitespaces)
         return (String(characters[(start + 1)..<close]), target, end + 1)
@@ -172,22 +179,19 @@ enum MarkdownRenderer {
 
     /// Where emphasis opened with `marker` closes: a marker not after a space and, for `_`, not
     /// inside a word (CommonMark's rule), so that `snake_case_names` stay as written.
-    private static func closingEmphasis(_ marker: String, in characters: [Character], from start: Int) -> Int? {
-        var index = start
-        while let found = find(marker, in: characters, from: index) {
+    private static func closingEmphasis(_ marker: String, in scan: Scan, from start: Int) -> Int? {
+        let characters = scan.characters
+        return scan.next(marker, from: start, kind: "close") { found in
             let after = found + marker.count
-            let beforeIsSpace = characters[found - 1].isWhitespace
             let inWord = marker.hasPrefix("_") && after < characters.count && (characters[after].isLetter || characters[after].isNumber)
-            if !beforeIsSpace && !inWord { return found }
-            index = found + 1
+            return !characters[found - 1].isWhitespace && !inWord
         }
-        return nil
     }
 
     /// The `)` that closes a link target, counting the target's own balanced parentheses.
     private static func closingParenthesis(_ characters: [Character], from start: Int) -> Int? {
         var depth = 0
-        for index in start..<characters.count {
+        for index in start..<min(characters.count, start + targetLimit) {
             switch characters[index] {
             case "(": depth += 1
             case ")":
@@ -199,13 +203,29 @@ enum MarkdownRenderer {
         return nil
     }
 
-    private static func find(_ marker: String, in characters: [Character], from start: Int) -> Int? {
-        let pattern = Array(marker)
-        var index = start
-        while index + pattern.count <= characters.count {
-            if Array(characters[index..<(index + pattern.count)]) == pattern { return index }
-            index += 1
+    /// One block's characters, and the answers to searches already made: the next place a
+    /// marker occurs (and passes `valid`) from some start holds for every start up to it.
+    final class Scan {
+        let characters: [Character]
+        private var found: [String: (from: Int, at: Int?)] = [:]
+
+        init(_ characters: [Character]) { self.characters = characters }
+
+        func next(_ marker: String, from start: Int, kind: String = "find", valid: (Int) -> Bool = { _ in true }) -> Int? {
+            let key = kind + marker
+            if let known = found[key], start >= known.from, known.at.map({ start <= $0 }) ?? true { return known.at }
+            let pattern = Array(marker)
+            var index = start
+            var result: Int?
+            while index + pattern.count <= characters.count {
+                if characters[index] == pattern[0], pattern.indices.allSatisfy({ characters[index + $0] == pattern[$0] }), valid(index) {
+                    result = index
+                    break
+                }
+                index += 1
+            }
+            found[key] = (start, result)
+            return result
         }
-        return nil
     }
 }

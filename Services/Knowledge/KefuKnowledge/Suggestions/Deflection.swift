@@ -14,7 +14,10 @@ enum Deflection {
               suggestions.articles.contains(where: { $0.id == article.uuidString.lowercased() && $0.visibility == "public" }) else {
             return .notFound
         }
-        guard try SuggestionStore.markClosed(suggestions.ticketNumber, by: article, in: work) else { return .alreadyClosed }
+        // A ticket an agent resolved already closes through its survey; the article did not solve it.
+        let resolved = try work.query("SELECT 1 FROM knowledge.tickets WHERE number = $1 AND resolved_at IS NOT NULL",
+                                      [suggestions.ticketNumber]).first != nil
+        guard !resolved, try SuggestionStore.markClosed(suggestions.ticketNumber, by: article, in: work) else { return .alreadyClosed }
         try SuggestionStore.record(.solved, article: article, ticket: suggestions.ticketNumber, source: "customer", in: work)
         let channel = try work.query("SELECT channel FROM knowledge.tickets WHERE number = $1", [suggestions.ticketNumber])
             .first?.decode("channel") as String?

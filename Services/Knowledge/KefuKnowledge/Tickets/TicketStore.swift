@@ -21,18 +21,28 @@ struct KnownTicket: Codable, Sendable, RowDecodable {
 }
 
 enum TicketStore {
-    /// False when the ticket is known already (a redelivery, or a replica that got there first).
+    /// False when the ticket is known already (a redelivery, or a replica that got there first);
+    /// true when it is new, or fills the row a resolution that came first left.
     static func remember(_ ticket: TicketCreated, subject: String?, body: String, in work: UnitOfWork) throws -> Bool {
         try work.query("""
             INSERT INTO knowledge.tickets (number, language, channel, product_model, subject, body, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (number) DO NOTHING
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (number) DO UPDATE SET language = excluded.language, channel = excluded.channel,
+                product_model = excluded.product_model, subject = excluded.subject, body = excluded.body,
+                created_at = excluded.created_at
+            WHERE tickets.body = '' 
             """, [ticket.ticketNumber, ArticleLanguage.normalised(ticket.language), ticket.channel.rawValue, ticket.product?.model,
                   subject, body, ticket.createdAt]).affectedRows == 1
     }
 
+    /// A resolution that overtook its ticket's `ticket.created` (they come from different
+    /// services) is kept on a row without text, which the ticket fills when it comes.
     static func resolved(_ number: String, resolution: String?, at date: Date, in work: UnitOfWork) throws {
-        try work.query("UPDATE knowledge.tickets SET resolution = coalesce($2, resolution), resolved_at = $3 WHERE number = $1",
-                       [number, resolution, date])
+        try work.query("""
+            INSERT INTO knowledge.tickets (number, body, resolution, resolved_at, created_at) VALUES ($1, '', $2, $3, $3)
+            ON CONFLICT (number) DO UPDATE SET resolution = coalesce(excluded.resolution, tickets.resolution),
+                resolved_at = excluded.resolved_at
+            """, [number, resolution, date])
     }
 
     static func load(_ number: String, on connection: PostgresConnection) throws -> KnownTicket? {

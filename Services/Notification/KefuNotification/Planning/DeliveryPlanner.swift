@@ -65,12 +65,13 @@ struct DeliveryPlanner: Sendable {
                        nextAttemptAt: heldUntil ?? now, heldUntil: heldUntil, lastError: nil), now: now, in: work)
     }
 
-    /// The suggested articles as a customer reads them: every one by email, the best by SMS.
+    /// The suggested articles as a customer reads them: every one by email, the best one's link by SMS.
     static func articleList(_ articles: [TicketSuggestions.Article], language: String, short: Bool) -> String {
         let linked = articles.filter { $0.url != nil }
         guard let first = linked.first else { return "" }
         let english = language == "en"
-        if short { return (english ? " This may help: " : "参考：") + "\(first.title) \(first.url!)" }
+        // A text message has room for one link and no title: a cut or split link is no link.
+        if short { return (english ? " This may help: " : "参考：") + first.url! }
         return (english ? "These articles may answer your question:" : "以下文章或许能解答您的问题：")
             + linked.map { "\n\($0.title): \($0.url!)" }.joined()
     }
