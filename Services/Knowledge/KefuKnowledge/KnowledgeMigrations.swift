@@ -89,5 +89,10 @@ enum KnowledgeMigrations {
                 WHERE ticket_number IS NOT NULL;
             CREATE INDEX feedback_created ON feedback (created_at);
             """),
+        Migration(version: 102, name: "tickets know their customer, for erasure", sql: """
+            -- customer.erased blanks what knowledge kept of that customer's tickets.
+            ALTER TABLE tickets ADD COLUMN customer_id text;
+            CREATE INDEX tickets_customer ON tickets (customer_id);
+            """),
     ]
 }

@@ -28,6 +28,7 @@ public enum KnowledgeService {
                 .init(queue: Topology.Queue(name: ticketsQueue, bindings: [
                           .init(exchange: KefuExchange.work, routingKey: TicketCreated.messageType),
                           .init(exchange: KefuExchange.work, routingKey: TicketResolved.messageType),
+                          .init(exchange: KefuExchange.work, routingKey: CustomerErased.messageType),
                       ]),
                       makeHandler: { _ in TicketsHandler(suggester: suggester) }),
             ],

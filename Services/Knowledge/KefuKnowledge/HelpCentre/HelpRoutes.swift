@@ -77,8 +77,7 @@ struct HelpRoutes: Sendable {
         return try await body(language)
     }
 
-    private func articlePage(_ request: Request, _ context: KefuRequestContext, language: String,
-                             voted: Bool = false) async throws -> Response {
+    private func articlePage(_ request: Request, _ context: KefuRequestContext, language: String) async throws -> Response {
         let idText = try context.parameters.require("id")
         guard let id = UUID(uuidString: idText),
               let article = try await runtime.read({ try ArticleStore.load(id, on: $0) }), article.visibility == .public,
@@ -88,7 +87,7 @@ struct HelpRoutes: Sendable {
         let categories = try await runtime.read { try CategoryStore.all(on: $0) }
         var values: [String: Any] = [
             "id": article.id, "article_title": translation.title, "article_html": MarkdownRenderer.html(translation.body),
-            "other_version": shown != language, "updated": Self.day(article.updatedAt, language: language), "voted": voted,
+            "other_version": shown != language, "updated": Self.day(article.updatedAt, language: language),
             "parents": article.category.map { CategoryTree(categories).parents(of: $0, language, including: true) } ?? [],
         ]
         let csrf = request.cookies[Self.csrfCookie]?.value ?? RandomToken.make()

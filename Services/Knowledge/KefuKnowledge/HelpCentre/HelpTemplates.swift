@@ -79,15 +79,12 @@ enum HelpTemplates {
           <button type="submit" id="solved">{{t.solved_button}}</button>
         </form>
         {{/solvable}}
-        {{#voted}}<p class="thanks" id="voted">{{t.thanks_vote}}</p>{{/voted}}
-        {{^voted}}
         <form class="vote" method="post" action="/help/{{lang}}/articles/{{id}}/vote">
           <input type="hidden" name="csrf" value="{{csrf}}">
           <span>{{t.did_this_help}}</span>
           <button type="submit" name="helpful" value="yes" id="vote-yes">{{t.yes}}</button>
           <button type="submit" name="helpful" value="no" id="vote-no">{{t.no}}</button>
         </form>
-        {{/voted}}
         {{/content}}{{/layout}}
         """
 

@@ -8,11 +8,15 @@ import KefuStorage
 /// customer's links, `ticket.suggestions` goes to notification and the console (with no
 /// articles when none fit), and `kefu.ticket.suggested` announces any found. The ticket's text is
 /// kept with the customer's details taken out, and its resolution when it is resolved, so that
-/// an agent can turn it into an article.
+/// an agent can turn it into an article; an erased customer's tickets lose both.
 struct TicketsHandler: MessageHandler {
     let suggester: Suggester
 
     func handle(_ delivery: Delivery, in work: UnitOfWork) throws {
+        if (delivery.type ?? delivery.routingKey) == CustomerErased.messageType {
+            try TicketStore.erase(customer: try delivery.decode(CustomerErased.self).customerID, in: work)
+            return
+        }
         if (delivery.type ?? delivery.routingKey) == TicketResolved.messageType {
             let resolved = try delivery.decode(TicketResolved.self)
             try TicketStore.resolved(resolved.ticketNumber, resolution: resolved.resolution.map { Redactor.redact($0) },
