@@ -110,7 +110,7 @@ def test_the_whole_workflow_live(browser, agent):
     window.wait.until(lambda driver: driver.find_element(By.ID, "count-mine").text == "1")  # the count follows the list
     window.shot("queue")
     window.click(By.CSS_SELECTOR, row + " a")
-    window.element(By.ID, "action-accept").click()
+    window.click(By.ID, "action-accept")
     window.wait.until(lambda driver: "accepted" in driver.find_element(By.CSS_SELECTOR, ".facts").text)
 
     # A canned reply: "/" opens the menu, a choice goes into the box with the ticket's values.
@@ -122,20 +122,19 @@ def test_the_whole_workflow_live(browser, agent):
     assert number in text and "{{" not in text, "every placeholder of the canned reply is filled"
     window.type_into(By.ID, "reply-text", " Please check the fuse first.")
     window.shot("ticket-reply")
-    window.driver.find_element(By.ID, "send-reply").click()
+    window.click(By.ID, "send-reply")
     window.element(By.CSS_SELECTOR, ".notice.ok")
     mail = eventually(lambda: [m for m in mails_to(customer) if "check the fuse" in text_of(m)], timeout=60)
     assert mail, "the reply reached the customer"
     assert f"[{number}]" in subject_of(mail[0]) and mail[0]["Message-ID"].startswith(f"<kefu.{number}.")
 
-    reply = window.element(By.ID, "reply-text")
-    reply.send_keys("Fuse box is behind the cab.")
-    window.driver.find_element(By.ID, "send-note").click()
+    window.type_into(By.ID, "reply-text", "Fuse box is behind the cab.")
+    window.click(By.ID, "send-note")
     window.wait.until(lambda driver: "Fuse box is behind the cab." in driver.find_element(By.ID, "conversation").text)
     # Only the customer's message carries a subject; replies and notes show their own words.
     assert len(window.driver.find_elements(By.CSS_SELECTOR, "#conversation .msg-subject")) == 1
 
-    window.element(By.ID, "action-waiting-customer").click()
+    window.click(By.ID, "action-waiting-customer")
     window.wait.until(lambda driver: "paused" in driver.find_element(By.CSS_SELECTOR, "#clocks .due.paused").text)
     window.shot("ticket-waiting")
 
@@ -169,7 +168,7 @@ def test_two_people_on_one_ticket_see_each_other(browser, agent):
     window.open(f"/tickets/{number}")
     other.open(f"/tickets/{number}")
     window.wait.until(lambda driver: "Sup Ervisor" in driver.find_element(By.ID, "presence").text)
-    other.element(By.ID, "reply-text").send_keys("I will take this one")
+    other.type_into(By.ID, "reply-text", "I will take this one")
     window.wait.until(lambda driver: "typing" in driver.find_element(By.ID, "presence").text)
     other.wait.until(lambda driver: agent[0].startswith("agent") and "has this ticket open" in driver.find_element(By.ID, "presence").text)
     window.shot("presence")
