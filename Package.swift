@@ -19,7 +19,8 @@ func service(_ name: String, executable: String, dependencies: [Target.Dependenc
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ] + dependencies,
             path: "Services/\(name)/Kefu\(name)",
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedAPIDocuments"]
         ),
         .executableTarget(
             name: executable,
@@ -128,7 +129,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
     ]
-    + service("Intake", executable: "kefu-intake", dependencies: ["KefuMail", .product(name: "Crypto", package: "swift-crypto")])
+    + service("Intake", executable: "kefu-intake", dependencies: ["KefuMail", .product(name: "Crypto", package: "swift-crypto"),
+                                                                .product(name: "HTTPTypes", package: "swift-http-types")])
     + service("Classification", executable: "kefu-classification")
     + service("Dispatch", executable: "kefu-dispatch", dependencies: [.product(name: "Metrics", package: "swift-metrics")])
     + service("Notification", executable: "kefu-notification", dependencies: [
@@ -151,6 +153,10 @@ let package = Package(
         .product(name: "HTTPTypes", package: "swift-http-types"),
     ])
     + [
+        // Each service serves docs/openapi/<name>.yaml and docs/asyncapi.yaml as built.
+        .plugin(name: "EmbedAPIDocuments", capability: .buildTool(), dependencies: ["kefu-embed-documents"],
+                path: "Plugins/EmbedAPIDocuments"),
+        .executableTarget(name: "kefu-embed-documents", path: "Tools/kefu-embed-documents", swiftSettings: swiftSettings),
         .executableTarget(
             name: "kefu-bench",
             dependencies: ["KefuMessaging", "KefuContracts", "KefuServiceKit", "KefuStorage", "KefuClassification", "KefuAudit",

@@ -85,6 +85,10 @@ public enum RFC3339 {
     }
 
     public static func parse(_ text: String) -> Date? {
+        // Foundation's parser forgives trailing text and impossible fields; RFC 3339 does not.
+        guard let match = text.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})/),
+              CalendarDate(text.prefix(10)) != nil, Int(match.1)! < 24, Int(match.2)! < 60, Int(match.3)! < 60
+        else { return nil }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
             return date
         }

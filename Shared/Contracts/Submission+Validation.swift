@@ -34,10 +34,7 @@ extension Submission {
 
     /// A calendar date, `YYYY-MM-DD`.
     public static func isCalendarDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
-        return (1...12).contains(month) && (1...31).contains(day)
+        CalendarDate(text) != nil
     }
 
     /// Where the first byte that breaks UTF-8 is, so a gateway can find it.
@@ -150,6 +147,10 @@ private struct FieldChecker {
                 switch value {
                 case .object where key == "site":
                     site(value)
+                case .null where key == "site":
+                    break
+                case _ where key == "site":
+                    fail("/metadata/site", "must be an object with latitude and longitude")
                 case .object, .array:
                     fail("/metadata/\(escape(key))", "must be a string, number, boolean or null (only `site` is an object)")
                 case .string(let text) where text.utf8.contains(0):
@@ -206,8 +207,15 @@ private struct FieldChecker {
             tier = Submission.Tier(rawValue: text)
             if tier == nil { fail("/customer/tier", "must be one of standard, vip, key") }
         }
-        if phone == nil && email == nil && externalID == nil && object["phone"] == nil && object["email"] == nil
-            && object["external_id"] == nil {
+        // A blank contact is no contact; one already refused for its form is not named twice.
+        let offered = ["phone", "email", "external_id"].contains { key in
+            switch object[key] {
+            case nil, .null?: false
+            case .string(let text)?: !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            default: true
+            }
+        }
+        if phone == nil && email == nil && externalID == nil && !offered {
             fail("/customer", "needs at least one of phone, email or external_id")
         }
         return Submission.Customer(name: name, phone: phone, email: email, externalID: externalID, tier: tier)
@@ -244,8 +252,9 @@ private struct FieldChecker {
                 var size: Int?
                 switch object["size"] {
                 case nil, .null?: break
-                case .number(let number)? where number >= 0 && number == number.rounded(): size = Int(number)
-                default: fail("\(path)/size", "must be a whole number of bytes")
+                case .number(let number)? where number >= 0 && number == number.rounded() && number <= Double(Int32.max) * 1024:
+                    size = Int(number)
+                default: fail("\(path)/size", "must be a whole number of bytes, at most 2 TiB")
                 }
                 let sha256 = string(object, "sha256", at: path, maxLength: 64)
                 if let sha256, sha256.count != 64 || !sha256.allSatisfy(\.isHexDigit) {

@@ -8,7 +8,8 @@ extension DecodingError {
         switch self {
         case .keyNotFound(let key, let context):
             return FieldError(field: Self.pointer(context.codingPath + [key]), message: "is required")
-        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+        case .dataCorrupted(let context) where context.codingPath.isEmpty,
+             .typeMismatch(_, let context) where context.codingPath.isEmpty:
             return nil
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             return FieldError(field: Self.pointer(context.codingPath), message: "has the wrong type or format")

@@ -90,13 +90,27 @@ extension Request {
     /// Decodes a JSON body into `type`: 422 naming the field that does not fit, 400 when it is not JSON.
     public func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int = 1 << 20) async throws -> Value {
         let bytes = try await bodyBytes(limit: limit)
+        let value: Value
         do {
-            return try KefuJSON.decode(type, from: bytes)
+            value = try KefuJSON.decode(type, from: bytes)
         } catch let error as DecodingError {
             if let field = error.fieldError { throw Problem.invalid([field]) }
-            throw Problem(.badRequest, title: "Malformed JSON", detail: "the body is not valid JSON")
+            guard (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil else {
+                throw Problem(.badRequest, title: "Malformed JSON", detail: "the body is not valid JSON")
+            }
+            // Foundation names no field for a number that does not fit (1.5 or 1e20 for a whole
+            // number), nor for a body of the wrong kind, such as a list where an object is due.
+            if case .typeMismatch = error {
+                throw Problem(.badRequest, title: "Wrong body", detail: "the body is JSON, but not the kind of value this operation takes")
+            }
+            throw Problem.invalid([FieldError(field: "", message: "a number does not fit its field: a fraction or too large")])
         } catch {
             throw Problem(.badRequest, title: "Malformed JSON", detail: "the body is not valid JSON")
         }
+        // PostgreSQL text cannot hold NUL: name the field rather than fail at the database.
+        if let field = NULCharacters.firstField(inJSON: bytes) {
+            throw Problem.invalid([FieldError(field: field, message: "must not contain NUL characters")])
+        }
+        return value
     }
 }

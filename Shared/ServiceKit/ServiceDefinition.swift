@@ -18,6 +18,8 @@ public struct ServiceDefinition: Sendable {
 
     public var name: String
     public var defaultHTTPPort: Int
+    /// Served at /openapi.yaml and /asyncapi.yaml.
+    public var documents: APIDocuments
     /// The service's own migrations, numbered from `MessagingMigrations.firstServiceVersion`.
     public var migrations: [Migration]
     public var consumers: [Consumer]
@@ -36,11 +38,12 @@ public struct ServiceDefinition: Sendable {
 
     public typealias Command = @Sendable (_ arguments: [String], _ runtime: ServiceRuntime) async throws -> Void
 
-    public init(name: String, defaultHTTPPort: Int, migrations: [Migration], consumers: [Consumer],
+    public init(name: String, defaultHTTPPort: Int, documents: APIDocuments, migrations: [Migration], consumers: [Consumer],
                 routes: @escaping @Sendable (Router<KefuRequestContext>, ServiceRuntime) -> Void,
                 backgroundServices: @escaping @Sendable (ServiceRuntime) -> [any Service] = { _ in [] }) {
         self.name = name
         self.defaultHTTPPort = defaultHTTPPort
+        self.documents = documents
         self.migrations = migrations
         self.consumers = consumers
         self.routes = routes

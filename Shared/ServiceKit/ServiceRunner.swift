@@ -92,9 +92,11 @@ public enum ServiceRunner {
         let router = Router(context: KefuRequestContext.self)
         var authOptions = configuration.auth
         authOptions.publicPathPrefixes += definition.publicPathPrefixes
-        authOptions.publicPaths.formUnion(definition.publicPaths)
+        authOptions.publicPaths.formUnion(definition.publicPaths.union(APIDocuments.paths))
+        router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthMiddleware(signer: signer, options: authOptions))
         addOperationalRoutes(to: router, runtime: runtime, consumers: consumers)
+        definition.documents.addRoutes(to: router)
         definition.routes(router, runtime)
         let application = Application(
             router: router,

@@ -121,6 +121,7 @@ struct IntakeAPITests {
 
         let stored = try await HTTP.get(intake.appending(path: "v1/rejected-submissions/\(rejectedID)/raw"))
         #expect(stored.body == raw)
+        #expect(stored.headers["Content-Type"] == "application/octet-stream" && stored.headers["X-Content-Type-Options"] == "nosniff")
 
         // As it was, it is still refused; nothing is created.
         let unchanged = try await HTTP.send("POST", intake.appending(path: "v1/rejected-submissions/\(rejectedID)/replay"))

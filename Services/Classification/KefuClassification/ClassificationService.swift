@@ -14,6 +14,7 @@ public enum ClassificationService {
     public static let definition = ServiceDefinition(
         name: "classification",
         defaultHTTPPort: 8082,
+        documents: .embedded,
         migrations: ClassificationMigrations.all,
         consumers: [
             .init(queue: Topology.Queue(name: ticketsQueue, bindings: [

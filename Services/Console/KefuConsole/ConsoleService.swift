@@ -32,6 +32,7 @@ public enum ConsoleService {
         var definition = ServiceDefinition(
             name: "console",
             defaultHTTPPort: 8086,
+            documents: .embedded,
             migrations: ConsoleMigrations.all,
             consumers: [
                 .init(queue: Topology.Queue(name: eventsQueue, bindings: [.init(exchange: KefuExchange.events, routingKey: "ticket.*")]),

@@ -11,6 +11,7 @@ public enum DispatchService {
     public static let definition = ServiceDefinition(
         name: "dispatch",
         defaultHTTPPort: 8083,
+        documents: .embedded,
         migrations: DispatchMigrations.all,
         consumers: [
             .init(queue: Topology.Queue(name: ticketsQueue, bindings: [

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KefuContracts
 import KefuServiceKit
@@ -63,7 +64,11 @@ extension IntakeRoutes {
                 try connection.query("SELECT raw, content_type FROM intake.rejected_submissions WHERE id = $1", [id]).first
                     .map { (try $0.require("raw", as: Data.self), try $0.decode("content_type") as String?) }
             }) else { throw Problem.notFound("refused submission \(id)") }
-            return Response(status: .ok, headers: [.contentType: row.1 ?? "application/octet-stream"],
+            // Served as a download whatever the sender claimed, so a refused body that holds HTML
+            // never renders in an admin's browser; the claim is in the listing's content_type.
+            return Response(status: .ok,
+                            headers: [.contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"refused-\(id)\"",
+                                      HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
                             body: .init(byteBuffer: .init(bytes: row.0)))
         }
 

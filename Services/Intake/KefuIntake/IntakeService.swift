@@ -20,6 +20,7 @@ public enum IntakeService {
         var definition = ServiceDefinition(
             name: "intake",
             defaultHTTPPort: 8081,
+            documents: .embedded,
             migrations: IntakeMigrations.all,
             consumers: [
                 .init(queue: Topology.Queue(name: submissionsQueue,

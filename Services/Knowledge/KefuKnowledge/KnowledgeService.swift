@@ -23,6 +23,7 @@ public enum KnowledgeService {
         var definition = ServiceDefinition(
             name: "knowledge",
             defaultHTTPPort: 8087,
+            documents: .embedded,
             migrations: KnowledgeMigrations.all,
             consumers: [
                 .init(queue: Topology.Queue(name: ticketsQueue, bindings: [

@@ -26,6 +26,7 @@ public enum NotificationService {
         ServiceDefinition(
             name: "notification",
             defaultHTTPPort: 8084,
+            documents: .embedded,
             migrations: NotificationMigrations.all,
             consumers: [
                 .init(queue: Topology.Queue(name: ticketsQueue, bindings: [

@@ -24,6 +24,7 @@ public enum SurveyService {
         var definition = ServiceDefinition(
             name: "survey",
             defaultHTTPPort: 8085,
+            documents: .embedded,
             migrations: SurveyMigrations.all,
             consumers: [
                 .init(queue: Topology.Queue(name: ticketsQueue, bindings: [

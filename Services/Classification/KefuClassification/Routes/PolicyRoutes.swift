@@ -64,7 +64,7 @@ enum PolicyRoutes {
         router.patch("/v1/settings") { request, context -> Response in
             try context.require(.admin)
             let current = try await freshPolicy(state: state, refresher: refresher).settings
-            let settings = try await request.decodePatch(applyingTo: current)
+            let settings = try await request.decodePatch(applyingTo: current, nullable: ["triage_team_id"])
             let errors = settings.problems()
             guard errors.isEmpty else { throw Problem.invalid(errors) }
             try await runtime.transaction { work in

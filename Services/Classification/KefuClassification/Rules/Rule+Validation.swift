@@ -11,11 +11,14 @@ extension Rule {
         if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || name.count > 200 {
             errors.append(FieldError(field: "/name", message: "must be 1 to 200 characters"))
         }
+        if !(0...1_000_000).contains(position) {
+            errors.append(FieldError(field: "/position", message: "must be from 0 to 1000000"))
+        }
         if when.isEmpty { errors.append(FieldError(field: "/when", message: "needs at least one condition")) }
         for (index, condition) in when.enumerated() {
             errors += condition.problems(at: "/when/\(index)")
         }
-        if then == Action() {
+        if then == Action() || then == Action(overrideCategory: false) {
             errors.append(FieldError(field: "/then", message: "does nothing; set category, priority, raise_priority, complaint or sla_class"))
         }
         if let category = then.category, categories[category].map({ $0.retired }) ?? true {

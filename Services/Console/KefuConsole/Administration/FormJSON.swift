@@ -27,7 +27,7 @@ struct FormJSON {
             if required { missing(name) }
             return
         }
-        if let number = Double(value) { object[name] = .number(number) } else {
+        if let number = Double(value), number.isFinite, abs(number) < 1e15 { object[name] = .number(number) } else {
             errors[name] = language.say("must be a number", "须为数字")
         }
     }

@@ -13,6 +13,7 @@ enum ScreenRoutes {
         for route in routes {
             router.get(RouterPath(route.path)) { request, context -> Response in
                 let person = try await console.auth.require(request, context, role: route.role, pages: console.pages)
+                if let missing = noSuchTicket(context, person) { return missing }
                 var response = try await render(route, screenRequest(request, context, person, console),
                                                 notice: Flash.take(request))
                 Flash.clear(on: &response)
@@ -20,6 +21,7 @@ enum ScreenRoutes {
             }
             router.get(RouterPath(route.path + "/fragment")) { request, context -> Response in
                 let person = try await console.auth.require(request, context, role: route.role, pages: console.pages)
+                if let missing = noSuchTicket(context, person) { return missing }
                 var screen = try await route.draw(screenRequest(request, context, person, console))
                 screen.apply(.none)
                 return console.pages.fragment("screen-body", language: person.language, values: screen.values(csrf: person.csrf))
@@ -38,6 +40,12 @@ enum ScreenRoutes {
                 return try await perform(action, submitted, route: route, asked)
             }
         }
+    }
+
+    /// A screen about one ticket answers 404 for what cannot be a ticket number, as the ticket page does.
+    private static func noSuchTicket(_ context: KefuRequestContext, _ person: SignedIn) -> Response? {
+        guard let number = context.parameters.get("number"), !TicketAccess.isTicketNumber(number) else { return nil }
+        return Pages.plain(status: .notFound, person.language.text(.notFound))
     }
 
     private static func screenRequest(_ request: Request, _ context: KefuRequestContext, _ person: SignedIn,

@@ -56,7 +56,20 @@ enum OrganisationStore {
             try self.team(id, on: work.connection).flatMap { $0.retiredAt == nil ? $0.level : nil }
         }
         let calendarExists = try work.query("SELECT 1 FROM dispatch.calendars WHERE id = $1", [team.calendarID]).count == 1
-        let errors = team.problems(parentLevel: parentLevel, calendarExists: calendarExists)
+        var errors = team.problems(parentLevel: parentLevel, calendarExists: calendarExists)
+        // Levels rise strictly towards headquarters, so a team above its children (and never its
+        // own parent) keeps the tree free of cycles.
+        if team.parentID == team.id { errors.append(FieldError(field: "/parent_id", message: "must be another team")) }
+        let childLevels = try work.query("SELECT level FROM dispatch.teams WHERE parent_id = $1 AND retired_at IS NULL AND id <> $1",
+                                         [team.id]).map { Team.Level(rawValue: try $0.require("level", as: String.self)) }
+        if childLevels.contains(where: { ($0?.rank ?? 0) >= team.level.rank }) {
+            errors.append(FieldError(field: "/level", message: "must stay above the level of the team's own teams"))
+        }
+        if team.level != .headquarters, try self.team(team.id, on: work.connection)?.level == .headquarters,
+           try work.query("SELECT 1 FROM dispatch.teams WHERE level = 'headquarters' AND retired_at IS NULL AND id <> $1",
+                          [team.id]).count == 0 {
+            errors.append(FieldError(field: "/level", message: "the only headquarters must stay headquarters"))
+        }
         guard errors.isEmpty else { return errors }
         try work.query("""
             INSERT INTO dispatch.teams (id, name, level, parent_id, calendar_id, supervisor_id, quick_response, partner,

@@ -42,7 +42,7 @@ enum OrganisationRoutes {
         router.patch("/v1/settings") { request, context -> Response in
             try context.require(.admin)
             let current = try await runtime.read { try OrganisationStore.settings(on: $0) }
-            let settings = try await request.decodePatch(applyingTo: current)
+            let settings = try await request.decodePatch(applyingTo: current, nullable: [])
             let errors = settings.problems()
             guard errors.isEmpty else { throw Problem.invalid(errors) }
             try await runtime.transaction { work in try OrganisationStore.save(settings, in: work) }

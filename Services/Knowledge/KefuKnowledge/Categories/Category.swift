@@ -39,6 +39,9 @@ struct CategoryInput: Decodable, Sendable {
         for language in names.keys.sorted() where !ArticleLanguage.all.contains(language) {
             errors.append(FieldError(field: "/names/\(language)", message: "must be zh-CN or en"))
         }
+        if let position, !(-1_000_000...1_000_000).contains(position) {
+            errors.append(FieldError(field: "/position", message: "must be from -1000000 to 1000000"))
+        }
         if let parentID, !ArticleInput.isSlug(parentID, limit: 40) {
             errors.append(FieldError(field: "/parent_id", message: "must be a category id"))
         }

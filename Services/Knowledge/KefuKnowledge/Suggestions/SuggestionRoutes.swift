@@ -56,7 +56,8 @@ enum SuggestionRoutes {
     /// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 time.
     static func day(_ text: String?, field: String) throws -> Date? {
         guard let text else { return nil }
-        if let date = try? Date(text + (text.count == 10 ? "T00:00:00Z" : ""), strategy: .iso8601) { return date }
+        if let date = CalendarDate(text)?.midnightUTC { return date }
+        if let date = RFC3339.parse(text) { return date }
         throw Problem.invalid([FieldError(field: field, message: "must be a date, YYYY-MM-DD, or an RFC 3339 time")])
     }
 }

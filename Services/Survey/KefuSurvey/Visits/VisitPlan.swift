@@ -1,4 +1,5 @@
 import Foundation
+import KefuContracts
 
 /// When visits fall due, as calendar dates. Pure, so the schedule's arithmetic is tested alone.
 enum VisitPlan {
@@ -13,9 +14,7 @@ enum VisitPlan {
     }
 
     static func day(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        CalendarDate(text)?.midnightUTC
     }
 
     static func text(_ day: Date) -> String {

@@ -121,12 +121,13 @@ enum VisitRoutes {
                     : bad.map { FieldError(field: "/intervals_months/\($0.offset)", message: "must be 1 to 120 months") })
             }
             line.prefix = prefix
+            line.intervalsMonths = Array(Set(line.intervalsMonths)).sorted()
             let saved = line, key = prefix
             try await runtime.transaction { connection in
                 try connection.query("""
                     INSERT INTO survey.product_lines (prefix, intervals_months) VALUES ($1, $2)
                     ON CONFLICT (prefix) DO UPDATE SET intervals_months = excluded.intervals_months, updated_at = now()
-                    """, [key, Array(Set(saved.intervalsMonths)).sorted()])
+                    """, [key, saved.intervalsMonths])
             }
             return try Response.json(saved)
         }
