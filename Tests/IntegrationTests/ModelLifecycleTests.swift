@@ -71,10 +71,24 @@ struct ModelLifecycleTests {
             #expect(classified["version"] as? Int == second)
             // Other suites may add examples of their own categories meanwhile, so only the best is fixed.
             #expect((classified["ranking"] as? [[String: Any]])?.first?["category"] as? String == "delivery")
-            // A category rule still takes precedence over the model.
-            let ruled = try await decide("发票开错了，物流也没到")
-            #expect(ruled["category"] as? String == "billing")
-            #expect((ruled["model"] as? [String: Any])?["used"] as? Bool == false)
+            // A batch is answered in order; a bad item gets its errors in its place.
+            let batch = try await HTTP.send("POST", classification.appending(path: "v1/classify"), json: ["items": [
+                ["text": "快递到哪里了"], ["text": 42], ["text": "is my excavator still under warranty"]]])
+            #expect(batch.status == 200)
+            let answers = try #require(try batch.json()["items"] as? [[String: Any]])
+            #expect(answers.count == 3)
+            #expect(answers.first?["category"] as? String == "delivery" && answers.last?["category"] as? String == "warranty")
+            #expect((answers[1]["errors"] as? [[String: String]])?.first?["field"] == "/items/1/text")
+            let tooMany = try await HTTP.send("POST", classification.appending(path: "v1/classify"),
+                                              json: ["items": Array(repeating: ["text": "x"], count: 1_001)])
+            #expect(tooMany.status == 422)
+
+            // The seeded keyword rules are fallbacks: the sure model outranks "billing words".
+            let both = try await decide("the truck with my machine has still not arrived at the site, nor has the invoice")
+            let fired = (both["rules_fired"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(fired.contains("billing words"))
+            #expect(both["category"] as? String == "delivery" && both["category_source"] as? String == "model", "\(both["category_reason"] ?? "")")
+            #expect((both["category_reason"] as? String)?.contains("outranking fallback rule \"billing words\"") == true)
 
             // Roll back to the earlier version, then restart: it is still the one in use.
             #expect(try await post("v1/models/\(firstVersion)/activate", "", type: "application/json").status == 200)

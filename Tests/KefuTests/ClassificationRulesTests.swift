@@ -204,12 +204,29 @@ struct DeciderTests {
         #expect(decision.priority == .p4 && decision.slaClass == "standard")
     }
 
-    @Test("a rule beats the model; the model's opinion is still recorded")
-    func ruleBeatsModel() throws {
-        let decision = decider(threshold: 0.3).decide(TicketFacts(subject: nil, body: "invoice for the shipment that has not arrived"))
-        #expect(decision.category == "billing")
-        #expect(decision.model?.used == false)
-        #expect(decision.model?.category == "delivery")
+    @Test("a sure model outranks a seeded (fallback) rule; an unsure one does not; before-model and override rules win")
+    func precedence() throws {
+        let text = TicketFacts(subject: nil, body: "invoice for the shipment that has not arrived")
+        let sure = decider(threshold: 0.3).decide(text)
+        #expect(sure.category == "delivery" && sure.categorySource == .model && sure.model?.used == true)
+        #expect(sure.categoryReason?.contains("outranking fallback rule \"billing words\"") == true)
+        let unsure = decider(threshold: 1).decide(text)
+        #expect(unsure.category == "billing" && unsure.categorySource == .rule && unsure.model?.used == false)
+        #expect(unsure.categoryReason?.contains("the model is unsure") == true)
+
+        func with(_ extra: Rule) -> Decider {
+            Decider(policy: Policy(rules: Rule.defaults + [extra], categories: Category.defaults, settings: .init(), revision: 1),
+                    model: .init(version: 7, model: Self.model))
+        }
+        let first = Rule(name: "invoices first", position: 5000, precedence: .beforeModel,
+                         when: [.init(field: "text", match: .keywords, values: ["invoice"])], then: .init(category: "billing"))
+        let decided = with(first).decide(text)
+        #expect(decided.category == "billing" && decided.categoryReason == "rule \"invoices first\" comes before the model")
+        let always = Rule(name: "shipments are parts", position: 9000, precedence: .override,
+                          when: [.init(field: "text", match: .keywords, values: ["shipment"])], then: .init(category: "parts"))
+        #expect(with(always).decide(text).category == "parts")
+        // The complaint flag is no category: it is set whoever decides the category.
+        #expect(decider(threshold: 0.3).decide(TicketFacts(subject: nil, body: "complaint: my shipment has not arrived")).complaint)
     }
 
     @Test("below the threshold, or on text unlike any it knows, the ticket goes to triage with the model's guess")

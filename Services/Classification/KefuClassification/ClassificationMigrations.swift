@@ -89,5 +89,10 @@ enum ClassificationMigrations {
             );
             INSERT INTO training_schedule VALUES (1, now());
             """),
+        // The seeded rules become fallbacks, so that a trained model outranks them; a rule someone
+        // has edited since (updated_by is no longer 'default') keeps the precedence it had.
+        Migration(version: 103, name: "seeded rules are fallbacks", sql: """
+            UPDATE rules SET body = body || '{"precedence": "fallback"}'::jsonb WHERE updated_by = 'default';
+            """),
     ]
 }

@@ -1,8 +1,8 @@
 public import KefuContracts
 
 /// Combines the rules, the model and the taxonomy into one decision. Precedence for the category:
-/// a rule's, then the model's when it is sure and knows the text, else triage with the model's
-/// best guess (or `other`).
+/// a person's; an `override` rule's; a `before_model` rule's; the model's when it is sure and knows
+/// the text; a `fallback` rule's; else triage with the model's best guess (or `other`).
 public struct Decider: Sendable {
     public let policy: Policy
     public let model: ClassifierState.ActiveModel?
@@ -23,21 +23,31 @@ public struct Decider: Sendable {
                 top: prediction.ranking.map { Decision.Ranked(category: $0.label, probability: Double($0.probability)) },
                 used: false, unfamiliarText: prediction.knownFeatures == 0)
         }
+        let threshold = policy.settings.modelThreshold
+        let modelIsSure = opinion.map { !$0.unfamiliarText && $0.confidence >= threshold && policy.categories[$0.category]?.retired != true }
+            ?? false
 
         let category: String
         let source: Decision.Source
+        let reason: String
         var triage: Decision.Triage?
         if let person {
-            (category, source) = (person.category, .person)
-        } else if let ruled = outcome.category {
-            (category, source) = (ruled, .rule)
-        } else if let opinion, !opinion.unfamiliarText, opinion.confidence >= policy.settings.modelThreshold,
-                  policy.categories[opinion.category]?.retired != true {
-            (category, source) = (opinion.category, .model)
+            (category, source, reason) = (person.category, .person, "chosen in triage")
+        } else if let ruled = outcome.categories[.override] {
+            (category, source, reason) = (ruled.category, .rule, "override rule \"\(ruled.rule)\" always wins")
+        } else if let ruled = outcome.categories[.beforeModel] {
+            (category, source, reason) = (ruled.category, .rule, "rule \"\(ruled.rule)\" comes before the model")
+        } else if let opinion, modelIsSure {
+            let outranked = outcome.categories[.fallback].map { ", outranking fallback rule \"\($0.rule)\"" } ?? ""
+            (category, source, reason) = (opinion.category, .model,
+                                          "the model is sure (\(Self.percent(opinion.confidence)) ≥ \(Self.percent(threshold)))\(outranked)")
+        } else if let ruled = outcome.categories[.fallback] {
+            (category, source, reason) = (ruled.category, .rule, "fallback rule \"\(ruled.rule)\": \(Self.unsure(opinion, threshold))")
         } else {
             (category, source) = (opinion?.category ?? Category.fallbackID, .triage)
-            let reason: Decision.Triage.Reason = opinion == nil ? .noModel : opinion!.unfamiliarText ? .outOfScope : .lowConfidence
-            triage = Decision.Triage(reason: reason, outcome: nil, decidedBy: nil)
+            reason = "to triage: \(Self.unsure(opinion, threshold))"
+            let triageReason: Decision.Triage.Reason = opinion == nil ? .noModel : opinion!.unfamiliarText ? .outOfScope : .lowConfidence
+            triage = Decision.Triage(reason: triageReason, outcome: nil, decidedBy: nil)
         }
         opinion?.used = source == .model
 
@@ -50,6 +60,16 @@ public struct Decider: Sendable {
         let slaClass = outcome.slaClass ?? (complaint ? "complaint" : priority == .p1 ? "emergency" : known?.slaClass ?? "standard")
         return Decision(category: category, categorySource: source, priority: priority, slaClass: slaClass,
                         language: facts.language ?? LanguageDetector.detect(facts.text), complaint: complaint,
-                        rulesFired: outcome.fired, model: opinion, triage: triage)
+                        rulesFired: outcome.fired, model: opinion, triage: triage, categoryReason: reason)
+    }
+
+    private static func percent(_ value: Double) -> String { "\(Int((value * 100).rounded())) %" }
+
+    /// Why the model's category was not taken.
+    private static func unsure(_ opinion: Decision.ModelOpinion?, _ threshold: Double) -> String {
+        guard let opinion else { return "no model is active" }
+        if opinion.unfamiliarText { return "the model knows none of the text's words" }
+        if opinion.confidence < threshold { return "the model is unsure (\(percent(opinion.confidence)) < \(percent(threshold)))" }
+        return "the model's category \(opinion.category) is retired"
     }
 }

@@ -25,6 +25,8 @@ public struct Decision: Codable, Sendable, Hashable {
     public var model: ModelOpinion?
     /// Why the ticket went to triage, and how it left.
     public var triage: Triage?
+    /// Which source gave the category and why the others did not, in words.
+    public var categoryReason: String?
 
     public struct ModelOpinion: Codable, Sendable, Hashable {
         public var version: Int
@@ -69,5 +71,6 @@ public struct Decision: Codable, Sendable, Hashable {
         case categorySource = "category_source"
         case slaClass = "sla_class"
         case rulesFired = "rules_fired"
+        case categoryReason = "category_reason"
     }
 }

@@ -48,21 +48,73 @@ enum ClassificationRoutes {
             return try Response.json(decision)
         }
 
+        // One text, or a batch `{"items": [...]}` of up to 1,000 answered in order; a bad item
+        // gets its errors in its place and the others are still classified.
         router.post("/v1/classify") { request, context -> Response in
             try context.requireStaff(.ticketsRead)
-            let input = try await request.decodeJSON(ClassifyInput.self, limit: 128 * 1024)
-            if input.text.utf8.count > Submission.maximumBodyBytes {
-                throw Problem.invalid([FieldError(field: "/text", message: "is longer than \(Submission.maximumBodyBytes) bytes")])
-            }
+            let body = try await request.decodeJSON(JSONValue.self, limit: batchBodyLimit)
             let decider = state.decider
-            let decision = decider.decide(TicketFacts(
-                subject: input.subject, body: input.text, channel: input.channel, customerTier: input.customerTier,
-                productModel: input.productModel, metadata: input.metadata ?? [:]))
-            let opinion = decision.model
-            let toTriage = opinion.map { $0.unfamiliarText || $0.confidence < decider.policy.settings.modelThreshold } ?? true
-            return try Response.json(ClassifyOutput(
-                version: opinion?.version, category: opinion?.category, confidence: opinion?.confidence,
-                ranking: opinion?.top ?? [], toTriage: toTriage, decision: decision))
+            guard case .object(let object) = body, let batch = object["items"] else {
+                switch classify(body, at: "", with: decider) {
+                case .success(let output): return try Response.json(output)
+                case .failure(let problem): throw problem
+                }
+            }
+            guard case .array(let items) = batch, (1...maximumBatch).contains(items.count) else {
+                throw Problem.invalid([FieldError(field: "/items", message: "must hold 1 to \(maximumBatch) texts")])
+            }
+            let answers = items.enumerated().map { index, item in
+                switch classify(item, at: "/items/\(index)", with: decider) {
+                case .success(let output): BatchAnswer(result: output, errors: nil)
+                case .failure(let problem): BatchAnswer(result: nil, errors: problem.errors)
+                }
+            }
+            return try Response.json(["items": answers])
         }
+    }
+
+    static let maximumBatch = 1_000
+    /// A batch's JSON: 1,000 texts of some 8 KiB each. One text of the longest kind fits too, even
+    /// with every character escaped (6 bytes each), so only the text's own limit refuses it.
+    static let batchBodyLimit = 8 << 20
+
+    /// One item of a batch: the classification, or what was wrong with the item.
+    struct BatchAnswer: Encodable, Sendable {
+        let result: ClassifyOutput?
+        let errors: [FieldError]?
+
+        func encode(to encoder: any Encoder) throws {
+            if let result { try result.encode(to: encoder) } else {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(errors, forKey: .errors)
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case errors }
+    }
+
+    static func classify(_ value: JSONValue, at pointer: String, with decider: Decider) -> Result<ClassifyOutput, Problem> {
+        if case .object(let object) = value, object["items"] != nil {
+            return .failure(Problem.invalid([FieldError(field: pointer + "/items", message: "batches do not nest: an item is one text")]))
+        }
+        let input: ClassifyInput
+        do {
+            input = try KefuJSON.decode(ClassifyInput.self, from: KefuJSON.encode(value))
+        } catch let error as DecodingError {
+            let field = error.fieldError ?? FieldError(field: "", message: "must be an object with a text")
+            return .failure(Problem.invalid([FieldError(field: pointer + field.field, message: field.message)]))
+        } catch {
+            return .failure(Problem.invalid([FieldError(field: pointer, message: "must be an object with a text")]))
+        }
+        if input.text.utf8.count > Submission.maximumBodyBytes {
+            return .failure(Problem.invalid([FieldError(field: pointer + "/text", message: "is longer than \(Submission.maximumBodyBytes) bytes")]))
+        }
+        let decision = decider.decide(TicketFacts(
+            subject: input.subject, body: input.text, channel: input.channel, customerTier: input.customerTier,
+            productModel: input.productModel, metadata: input.metadata ?? [:]))
+        let opinion = decision.model
+        let toTriage = opinion.map { $0.unfamiliarText || $0.confidence < decider.policy.settings.modelThreshold } ?? true
+        return .success(ClassifyOutput(version: opinion?.version, category: opinion?.category, confidence: opinion?.confidence,
+                                       ranking: opinion?.top ?? [], toTriage: toTriage, decision: decision))
     }
 }

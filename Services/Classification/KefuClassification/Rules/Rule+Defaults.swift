@@ -1,6 +1,9 @@
 extension Rule {
     /// The rules a new installation starts with: after-sales keywords in Chinese and English.
     /// Category rules come first in the order a person would check them, the most specific first.
+    /// All are fallbacks: a trained model that is sure outranks a keyword (issue 20: keywords such
+    /// as "how do" or "payment" buried a model that was right nine times in ten). The complaint
+    /// flag and the priority raises are not categories, so they apply either way.
     public static let defaults: [Rule] = {
         func keywords(_ name: String, _ words: [String], then action: Action) -> (String, Condition, Action) {
             (name, Condition(field: "text", match: .keywords, values: words), action)
@@ -27,7 +30,7 @@ extension Rule {
             keywords("complaint flag", ["投诉", "差评", "complaint", "complain", "complaining"], then: Action(complaint: true)),
         ]
         return rules.enumerated().map { index, rule in
-            Rule(name: rule.0, position: (index + 1) * 100, when: [rule.1], then: rule.2)
+            Rule(name: rule.0, position: (index + 1) * 100, precedence: .fallback, when: [rule.1], then: rule.2)
         }
     }()
 }

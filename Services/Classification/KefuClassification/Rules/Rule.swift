@@ -8,29 +8,49 @@ public struct Rule: Codable, Sendable, Hashable {
     public var name: String
     public var position: Int
     public var enabled: Bool
+    /// How the rule's category weighs against the learned model's; its other effects (priority,
+    /// complaint, SLA class) apply whatever the precedence.
+    public var precedence: Precedence
     public var when: [Condition]
     public var then: Action
 
-    public init(id: Int? = nil, name: String, position: Int, enabled: Bool = true, when: [Condition], then: Action) {
+    public init(id: Int? = nil, name: String, position: Int, enabled: Bool = true, precedence: Precedence = .beforeModel,
+                when: [Condition], then: Action) {
         self.id = id
         self.name = name
         self.position = position
         self.enabled = enabled
+        self.precedence = precedence
         self.when = when
         self.then = then
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, position, enabled, when, then
+    /// Where a rule's category stands against the model (docs/http-api.md, "classification (8082)").
+    public enum Precedence: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Always wins, over other rules and the model.
+        case override
+        /// Wins over the model, not over an override.
+        case beforeModel = "before_model"
+        /// Used only when the model is absent, unsure, or does not know the text.
+        case fallback
     }
 
-    /// `enabled` may be left out: a new rule is on unless it says otherwise.
+    /// The precedence in force: `override_category` is the older spelling of `override`.
+    var effectivePrecedence: Precedence { then.overrideCategory == true ? .override : precedence }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, position, enabled, precedence, when, then
+    }
+
+    /// `enabled` may be left out: a new rule is on unless it says otherwise; `precedence` too,
+    /// which is `before_model` for a rule stored before rules had one.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decodeIfPresent(Int.self, forKey: .id)
         name = try container.decode(String.self, forKey: .name)
         position = try container.decode(Int.self, forKey: .position)
         enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        precedence = try container.decodeIfPresent(Precedence.self, forKey: .precedence) ?? .beforeModel
         when = try container.decode([Condition].self, forKey: .when)
         then = try container.decode(Action.self, forKey: .then)
     }

@@ -2,14 +2,14 @@ import Foundation
 public import KefuContracts
 
 /// Runs the rules over a ticket. Rules run in position order, and their actions combine so:
-/// - category: the first overriding rule's category, else the first plain rule's;
+/// - category: the first matching rule's of each precedence; `Decider` weighs them against the model;
 /// - priority: the first rule that sets one, then every matching rule's raise, added up;
 /// - complaint: set when any matching rule sets it;
 /// - SLA class: the first rule that sets one.
 public struct RuleEngine: Sendable {
     public struct Outcome: Sendable {
-        public var category: String?
-        public var categoryOverridden = false
+        /// The first matching rule's category and name, for each precedence.
+        public var categories: [Rule.Precedence: (category: String, rule: String)] = [:]
         public var priority: Priority?
         public var raise = 0
         public var complaint = false
@@ -52,16 +52,13 @@ public struct RuleEngine: Sendable {
             let action = compiled.rule.then
             var effects: [String] = []
             if let category = action.category {
-                if action.overrideCategory == true {
-                    effects.append("overrides category with \(category)")
-                    if !outcome.categoryOverridden {
-                        outcome.category = category
-                        outcome.categoryOverridden = true
-                    }
-                } else {
-                    effects.append("sets category \(category)")
-                    if outcome.category == nil { outcome.category = category }
+                let precedence = compiled.rule.effectivePrecedence
+                switch precedence {
+                case .override: effects.append("overrides category with \(category)")
+                case .beforeModel: effects.append("sets category \(category)")
+                case .fallback: effects.append("sets category \(category) if the model is unsure")
                 }
+                if outcome.categories[precedence] == nil { outcome.categories[precedence] = (category, compiled.rule.name) }
             }
             if let priority = action.priority {
                 effects.append("sets priority \(priority.rawValue)")

@@ -90,7 +90,7 @@ public struct BusinessCalendar: Codable, Sendable, Hashable {
         if !alwaysOpen && openings == 0 {
             errors.append(FieldError(field: "/hours", message: "needs at least one opening interval, or always_open"))
         }
-        for (index, holiday) in holidays.enumerated() where Self.localDate(holiday) == nil {
+        for (index, holiday) in holidays.enumerated() where CalendarDate(holiday) == nil || Self.localDate(holiday) == nil {
             errors.append(FieldError(field: "/holidays/\(index)", message: "is not a YYYY-MM-DD date"))
         }
         return errors

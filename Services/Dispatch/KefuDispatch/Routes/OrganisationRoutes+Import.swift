@@ -83,7 +83,8 @@ extension OrganisationRoutes {
                 skills[column] = .array(value.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) })
             } else if value == "true" || value == "false" {
                 object[column] = .bool(value == "true")
-            } else if let number = Double(value), column != "id", column != "name", !column.hasSuffix("_id") {
+            } else if value.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let number = Double(value),
+                      number.isFinite, column != "id", column != "name", !column.hasSuffix("_id") {
                 object[column] = .number(number)
             } else {
                 object[column] = .string(value)

@@ -35,10 +35,12 @@ enum QueueRoutes {
         // Running clocks due within ?within= seconds (default an hour), soonest first.
         router.get("/v1/clocks") { request, context -> Response in
             try context.require(.supervise)
-            let within = request.uri.queryParameters["within"].map { Double(String($0)) } ?? 3600
-            let breached = request.uri.queryParameters["breached_within"].map { Double(String($0)) }
+            // At most a year: beyond that an interval overflows in PostgreSQL.
+            func seconds(_ text: Substring) -> Double? { Double(String(text)).flatMap { $0.isFinite && $0 <= 31_536_000 ? $0 : nil } }
+            let within = request.uri.queryParameters["within"].map(seconds) ?? 3600
+            let breached = request.uri.queryParameters["breached_within"].map(seconds)
             var errors: [FieldError] = []
-            if within == nil || within! <= 0 { errors.append(FieldError(field: "within", message: "must be a number of seconds above 0")) }
+            if within == nil || within! <= 0 { errors.append(FieldError(field: "within", message: "must be a number of seconds above 0, at most a year")) }
             if let breached, breached == nil || breached! <= 0 {
                 errors.append(FieldError(field: "breached_within", message: "must be a number of seconds above 0"))
             }
