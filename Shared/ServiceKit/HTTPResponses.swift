@@ -89,7 +89,11 @@ extension Request {
 
     /// Decodes a JSON body into `type`: 422 naming the field that does not fit, 400 when it is not JSON.
     public func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int = 1 << 20) async throws -> Value {
-        let bytes = try await bodyBytes(limit: limit)
+        try Self.decodeJSON(type, from: try await bodyBytes(limit: limit))
+    }
+
+    /// `decodeJSON` of a body already read, for a route that also takes an empty one.
+    public static func decodeJSON<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
         let value: Value
         do {
             value = try KefuJSON.decode(type, from: bytes)

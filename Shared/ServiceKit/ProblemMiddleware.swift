@@ -20,8 +20,10 @@ public struct ProblemMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let name = request.uri.queryParameters.first(where: { $0.key.contains("\0") || $0.value.contains("\0") })?.key {
-            throw Problem.invalid([FieldError(field: String(name.filter { $0 != "\0" }), message: "must not contain NUL characters")])
+        // Hummingbird decodes query values but not their names.
+        if let name = request.uri.queryParameters.first(where: { ($0.key.removingPercentEncoding ?? "").contains("\0") || $0.value.contains("\0") })?.key {
+            let decoded = (name.removingPercentEncoding ?? String(name)).filter { $0 != "\0" }
+            throw Problem.invalid([FieldError(field: decoded, message: "must not contain NUL characters")])
         }
         var context = context
         context.coreContext.parameters = Parameters(context.parameters.map { ($0.key, Self.percentDecoded($0.value)) })

@@ -101,6 +101,55 @@ struct ModelLifecycleTests {
         }
     }
 
+    @Test("example sets: listed and counted by label, paged, deleted, and a model learns only from the sets chosen")
+    func exampleSets() async throws {
+        let set = unique("eval")
+        let tag = set.replacingOccurrences(of: "-", with: "_")
+        let lines = ["reset the router", "router keeps rebooting", "printer is out of toner", "printer jams on every page"]
+            .enumerated().map { index, text in
+                String(decoding: try! JSONSerialization.data(withJSONObject: ["text": text, "label": index < 2 ? "network_\(tag)" : "printing_\(tag)"]),
+                       as: UTF8.self)
+            }.joined(separator: "\n")
+        func upload(to set: String) async throws -> Int {
+            try await HTTP.send("POST", classification.appending(path: "v1/training-examples").appending(queryItems: [.init(name: "set", value: set)]),
+                                body: Data(lines.utf8), contentType: "application/x-ndjson").status
+        }
+        #expect(try await upload(to: set) == 201)
+        #expect(try await upload(to: "Not A Set") == 422)
+
+        let summaries = try await HTTP.get(classification.appending(path: "v1/example-sets")).jsonArray()
+        let mine = try #require(summaries.first { $0["name"] as? String == set })
+        #expect(mine["examples"] as? Int == 4)
+        #expect(mine["labels"] as? [String: Int] == ["network_\(tag)": 2, "printing_\(tag)": 2])
+        #expect(summaries.contains { $0["name"] as? String == "production" })
+
+        let page = try await HTTP.get(classification.appending(path: "v1/example-sets/\(set)/examples")
+            .appending(queryItems: [.init(name: "limit", value: "3")])).json()
+        let items = try #require(page["items"] as? [[String: Any]])
+        #expect(items.count == 3 && page["next_cursor"] != nil)
+
+        // Trained on this set alone, the model knows its two labels and says where they came from.
+        let settings = classification.appending(path: "v1/settings")
+        #expect(try await HTTP.send("PATCH", settings, json: ["activate_when_better": false]).status == 200)
+        let trained = try await HTTP.send("POST", classification.appending(path: "v1/models"), json: ["sets": [set]])
+        #expect(try await HTTP.send("PATCH", settings, json: ["activate_when_better": true]).status == 200)
+        #expect(trained.status == 201)
+        let model = try trained.json()
+        #expect(model["labels"] as? Int == 2 && model["examples"] as? Int == 4)
+        #expect(model["example_sets"] as? [String] == [set])
+        #expect(try await HTTP.send("POST", classification.appending(path: "v1/models"), json: ["sets": ["no-such-set"]]).status == 409)
+        #expect(try await HTTP.send("POST", classification.appending(path: "v1/models"), json: ["sets": ["Bad Name"]]).status == 422)
+
+        let first = try #require(items.first?["id"] as? Int)
+        #expect(try await HTTP.send("DELETE", classification.appending(path: "v1/training-examples/\(first)")).status == 204)
+        #expect(try await HTTP.send("DELETE", classification.appending(path: "v1/training-examples/\(first)")).status == 404)
+        let deleted = try await HTTP.send("DELETE", classification.appending(path: "v1/example-sets/\(set)"))
+        #expect(try deleted.json()["deleted"] as? Int == 3)
+        #expect(try await HTTP.send("DELETE", classification.appending(path: "v1/example-sets/\(set)")).status == 404)
+        let after = try await HTTP.get(classification.appending(path: "v1/example-sets")).jsonArray()
+        #expect(!after.contains { $0["name"] as? String == set })
+    }
+
     @Test("training on a schedule: new examples make a new version once the interval has passed")
     func scheduled() async throws {
         let before = try await HTTP.get(classification.appending(path: "v1/models")).jsonArray().compactMap { $0["version"] as? Int }

@@ -16,7 +16,7 @@ import Glibc
 /// assigned once and acknowledged once (`FlowAudit`).
 @Suite("Sustained outages, kills and rolling restarts under load", .serialized)
 struct SustainedOutageTests {
-    static let services = ["intake", "classification", "dispatch", "notification", "survey", "console"]
+    static let services = ["intake", "classification", "dispatch", "notification", "survey", "console", "knowledge"]
 
     /// Every service's readiness answer: status code and body.
     private func readiness(_ instances: [String] = services) async -> [String: (status: Int, body: [String: Any])] {

@@ -94,5 +94,11 @@ enum ClassificationMigrations {
         Migration(version: 103, name: "seeded rules are fallbacks", sql: """
             UPDATE rules SET body = body || '{"precedence": "fallback"}'::jsonb WHERE updated_by = 'default';
             """),
+        // Examples belong to a named set; what there was is the production set (ExampleSets).
+        Migration(version: 104, name: "example sets", sql: """
+            ALTER TABLE training_examples ADD COLUMN set_name text NOT NULL DEFAULT 'production';
+            CREATE INDEX training_examples_set ON training_examples (set_name, id);
+            ALTER TABLE models ADD COLUMN example_sets jsonb NOT NULL DEFAULT '["production"]';
+            """),
     ]
 }

@@ -14,6 +14,8 @@ enum ModelStore {
         let calibrationError: Double
         let active: Bool
         let trainedBy: String
+        /// The example sets it learnt from.
+        let exampleSets: [String]
         let createdAt: Date
 
         enum CodingKeys: String, CodingKey {
@@ -21,17 +23,21 @@ enum ModelStore {
             case calibrationError = "calibration_error"
             case createdAt = "created_at"
             case trainedBy = "trained_by"
+            case exampleSets = "example_sets"
         }
 
-        static let columns = "version, examples, labels, accuracy, calibration_error, active, trained_by, created_at"
+        static let columns = """
+            version, examples, labels, accuracy, calibration_error, active, trained_by, example_sets::text AS example_sets, created_at
+            """
     }
 
-    static func add(_ examples: [TextModel.Example], source: String, in work: UnitOfWork) throws {
+    static func add(_ examples: [TextModel.Example], source: String, set: String = ExampleSets.production,
+                    in work: UnitOfWork) throws {
         guard !examples.isEmpty else { return }
         try work.query("""
-            INSERT INTO classification.training_examples (text, label, source)
-            SELECT t, l, $3 FROM unnest($1::text[], $2::text[]) AS e(t, l)
-            """, [examples.map(\.text), examples.map(\.label), source])
+            INSERT INTO classification.training_examples (text, label, source, set_name)
+            SELECT t, l, $3, $4 FROM unnest($1::text[], $2::text[]) AS e(t, l)
+            """, [examples.map(\.text), examples.map(\.label), source, set])
     }
 
     /// Why a model was trained.
@@ -39,19 +45,23 @@ enum ModelStore {
         case api, schedule
     }
 
-    /// Trains on every stored example and stores the model. It becomes active when there is none
+    /// Trains on the examples of `sets` and stores the model. It becomes active when there is none
     /// yet, or, when `activateWhenBetter`, when it beats the active one on its held-out examples.
-    static func train(runtime: ServiceRuntime, trigger: Trigger, activateWhenBetter: Bool) async throws -> Version {
+    static func train(runtime: ServiceRuntime, trigger: Trigger, activateWhenBetter: Bool,
+                      sets: [String] = [ExampleSets.production]) async throws -> Version {
         let (examples, lastID) = try await runtime.read { connection in
             var lastID: Int64 = 0
-            let examples = try connection.query("SELECT id, text, label FROM classification.training_examples ORDER BY id").map {
+            let examples = try connection.query("""
+                SELECT id, text, label FROM classification.training_examples WHERE set_name = ANY($1::text[]) ORDER BY id
+                """, [sets]).map {
                 lastID = try $0.require("id")
                 return TextModel.Example(text: try $0.require("text"), label: try $0.require("label"))
             }
             return (examples, lastID)
         }
         guard Set(examples.map(\.label)).count >= 2 else {
-            throw Problem(.conflict, title: "Not enough to learn from", detail: "training needs examples of at least two categories")
+            throw Problem(.conflict, title: "Not enough to learn from",
+                          detail: "training needs examples of at least two categories in the sets chosen")
         }
         let (model, body) = try await offPool { () throws -> (TextModel, Data) in
             let model = TextModel.train(examples)
@@ -64,20 +74,22 @@ enum ModelStore {
             if activate { try work.query("UPDATE classification.models SET active = false WHERE active") }
             return try Version(work.query("""
                 INSERT INTO classification.models
-                    (examples, labels, accuracy, calibration_error, active, activated_at, body, last_example_id, trained_by)
-                VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 THEN now() END, $6, $7, $8)
+                    (examples, labels, accuracy, calibration_error, active, activated_at, body, last_example_id, trained_by,
+                     example_sets)
+                VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 THEN now() END, $6, $7, $8, $9::jsonb)
                 RETURNING \(Version.columns)
                 """, [examples.count, model.labels.count, model.heldOut.accuracy.isNaN ? 0 : model.heldOut.accuracy,
                       model.heldOut.calibrationError.isNaN ? 0 : model.heldOut.calibrationError, activate, body,
-                      lastID, trigger.rawValue]).first!)
+                      lastID, trigger.rawValue, String(decoding: try KefuJSON.encode(sets.sorted()), as: UTF8.self)]).first!)
         }
     }
 
-    /// Whether examples arrived since the newest model was trained.
+    /// Whether production examples arrived since the newest model was trained.
     static func hasNewExamples(on connection: PostgresConnection) throws -> Bool {
         try connection.query("""
-            SELECT (SELECT coalesce(max(id), 0) FROM classification.training_examples)
-                 > (SELECT coalesce(max(last_example_id), 0) FROM classification.models) AS newer
+            SELECT (SELECT coalesce(max(id), 0) FROM classification.training_examples WHERE set_name = 'production')
+                 > (SELECT coalesce(max(last_example_id), 0) FROM classification.models
+                    WHERE example_sets = '["production"]'::jsonb) AS newer
             """).first?.require("newer") ?? false
     }
 

@@ -29,6 +29,10 @@ enum ModelRoutes {
                 throw Problem(.unsupportedMediaType, title: "Unsupported media type",
                               detail: "send JSON lines (application/x-ndjson) or CSV (text/csv) with a text,label header")
             }
+            let set = request.uri.queryParameters["set"].map(String.init) ?? ExampleSets.production
+            guard ExampleSets.isName(set) else {
+                throw Problem.invalid([FieldError(field: "set", message: "must be 1 to 64 lower-case letters, digits, . _ or -")])
+            }
             let bytes = try await request.bodyBytes(limit: 32 << 20)
             switch TrainingExamplesParser.parse(bytes, mediaType: mediaType) {
             case .success(let examples):
@@ -38,7 +42,7 @@ enum ModelRoutes {
                 guard fresh.errors.isEmpty else { throw Problem.invalid(Array(fresh.errors.prefix(100))) }
                 try await runtime.transaction { work in
                     for category in fresh.categories { try PolicyStore.save(category, in: work) }
-                    try ModelStore.add(examples.map(\.example), source: "api", in: work)
+                    try ModelStore.add(examples.map(\.example), source: "api", set: set, in: work)
                 }
                 return try Response.json(Added(added: examples.count, newCategories: fresh.categories.map(\.id)), status: .created)
             case .failure(let error):
@@ -46,10 +50,12 @@ enum ModelRoutes {
             }
         }
 
-        router.post("/v1/models") { _, context -> Response in
+        // An empty body trains on the production set; `{"sets": [...]}` on the sets named.
+        router.post("/v1/models") { request, context -> Response in
             try context.require(.admin)
+            let sets = try await trainingSets(request)
             let version = try await ModelStore.train(runtime: runtime, trigger: .api,
-                                                     activateWhenBetter: state.currentPolicy.settings.activateWhenBetter)
+                                                     activateWhenBetter: state.currentPolicy.settings.activateWhenBetter, sets: sets)
             try await refresher.refresh()
             return try Response.json(version, status: .created)
         }
@@ -63,6 +69,8 @@ enum ModelRoutes {
             return try Response.json(versions)
         }
 
+        ExampleSetRoutes.add(to: router, runtime: runtime)
+
         router.post("/v1/models/{version}/activate") { _, context -> Response in
             try context.require(.admin)
             let version = try context.parameters.require("version", as: Int.self)
@@ -72,5 +80,20 @@ enum ModelRoutes {
             try await refresher.refresh()
             return try Response.json(activated)
         }
+    }
+
+    struct TrainingRequest: Decodable {
+        let sets: [String]?
+    }
+
+    static func trainingSets(_ request: Request) async throws -> [String] {
+        let bytes = try await request.bodyBytes(limit: 64 * 1024)
+        guard !bytes.isEmpty else { return [ExampleSets.production] }
+        let sets = try Request.decodeJSON(TrainingRequest.self, from: bytes).sets ?? [ExampleSets.production]
+        var errors = sets.enumerated().filter { !ExampleSets.isName($0.element) }
+            .map { FieldError(field: "/sets/\($0.offset)", message: "must be an example set's name") }
+        if !(1...50).contains(sets.count) { errors.append(FieldError(field: "/sets", message: "must name 1 to 50 sets")) }
+        guard errors.isEmpty else { throw Problem.invalid(errors) }
+        return Array(Set(sets)).sorted()
     }
 }

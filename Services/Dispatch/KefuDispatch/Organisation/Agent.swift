@@ -118,8 +118,9 @@ struct Agent: Codable, RowDecodable, Sendable {
             errors.append(FieldError(field: "/id", message: "must be 1 to 128 letters, digits or . _ @ -"))
         }
         if name.trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError(field: "/name", message: "must not be empty")) }
-        if !(0...10_000).contains(maxOpen) { errors.append(FieldError(field: "/max_open", message: "must be from 0 to 10000")) }
-        if !(0...100_000).contains(dailyCap) { errors.append(FieldError(field: "/daily_cap", message: "must be from 0 to 100000")) }
+        // Benchmarks give agents room for millions; the bound is what the database's integer holds.
+        if !(0...1_000_000_000).contains(maxOpen) { errors.append(FieldError(field: "/max_open", message: "must be from 0 to 1000000000")) }
+        if !(0...1_000_000_000).contains(dailyCap) { errors.append(FieldError(field: "/daily_cap", message: "must be from 0 to 1000000000")) }
         if let location, !(-90...90).contains(location.latitude) || !(-180...180).contains(location.longitude) {
             errors.append(FieldError(field: "/location", message: "latitude must be from -90 to 90 and longitude from -180 to 180 degrees"))
         }

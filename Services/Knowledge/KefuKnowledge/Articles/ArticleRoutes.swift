@@ -128,7 +128,7 @@ enum ArticleRoutes {
 
     static func revisionNumber(_ context: KefuRequestContext) throws -> Int {
         let text = try context.parameters.require("revision")
-        guard let revision = Int(text), revision > 0 else { throw Problem.notFound("revision \(text)") }
-        return revision
+        guard let revision = Int32(text), revision > 0 else { throw Problem.notFound("revision \(text)") }
+        return Int(revision)
     }
 }
