@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from console_session import console_session  # noqa: F401 (a fixture, used by name)
 from openapi_spec_validator import validate
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,5 +1,6 @@
 """A signed-in console admin for fuzzing the console, whose pages take a session cookie and a
-CSRF token rather than the bearer token (docs/console.md)."""
+CSRF token rather than the bearer token (docs/console.md). Not a conftest.py: Tests/Browser's
+modules import theirs by that name, and the two suites run in one pytest session."""
 import http.cookiejar
 import os
 import re
