@@ -84,6 +84,8 @@ let package = Package(
         ),
         // iconv lives in glibc: the module only makes its header importable.
         .systemLibrary(name: "CIconv", path: "Shared/CIconv"),
+        // So does malloc_trim, which classification calls after swapping models.
+        .systemLibrary(name: "CMalloc", path: "Shared/CMalloc"),
         .target(
             name: "KefuMail",
             dependencies: ["CIconv", .product(name: "Crypto", package: "swift-crypto")],
@@ -131,7 +133,7 @@ let package = Package(
     ]
     + service("Intake", executable: "kefu-intake", dependencies: ["KefuMail", .product(name: "Crypto", package: "swift-crypto"),
                                                                 .product(name: "HTTPTypes", package: "swift-http-types")])
-    + service("Classification", executable: "kefu-classification")
+    + service("Classification", executable: "kefu-classification", dependencies: ["CMalloc"])
     + service("Dispatch", executable: "kefu-dispatch", dependencies: [.product(name: "Metrics", package: "swift-metrics")])
     + service("Notification", executable: "kefu-notification", dependencies: [
         "KefuMail", .product(name: "Metrics", package: "swift-metrics"), "KefuCurl", .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -21,6 +21,10 @@ struct ModelLifecycleTests {
         ("the truck with my machine has not arrived", "delivery"), ("delivery date of order 5521", "delivery"),
         ("where is my shipment now", "delivery"), ("物流到哪里了", "delivery"), ("快递什么时候到", "delivery"),
         ("发货了吗，单号多少", "delivery"), ("送货时间能改到周五吗", "delivery"), ("设备还没送到工地", "delivery"),
+        // What the service desk does not handle: the model learns it as "none of these".
+        ("can a polar bear live in alabama", "out_of_scope"), ("how tall is a polar bear", "out_of_scope"),
+        ("do polar bears live in the arctic", "out_of_scope"), ("what do polar bears eat", "out_of_scope"),
+        ("are polar bears endangered", "out_of_scope"), ("tell me a joke about polar bears", "out_of_scope"),
     ]
 
     func post(_ path: String, _ body: String, type: String) async throws -> HTTP.Reply {
@@ -49,6 +53,8 @@ struct ModelLifecycleTests {
             let added = try await post("v1/training-examples", lines, type: "application/x-ndjson")
             #expect(added.status == 201)
             #expect(try added.json()["added"] as? Int == Self.examples.count)
+            let newCategories = try #require(try added.json()["new_categories"] as? [String])
+            #expect(!newCategories.contains("out_of_scope"), "out_of_scope is no category")
             let csv = "text,label\n\"order, shipped?\",delivery\n\"保修多久\",warranty\n"
             #expect(try await post("v1/training-examples", csv, type: "text/csv").status == 201)
 
@@ -83,6 +89,17 @@ struct ModelLifecycleTests {
                                               json: ["items": Array(repeating: ["text": "x"], count: 1_001)])
             #expect(tooMany.status == 422)
 
+            // Text like the out-of-scope examples goes to triage, however sure the model is of a category.
+            let outOfScope = try await decide("can polar bears swim in alabama")
+            let outOfScopeOpinion = try #require(outOfScope["model"] as? [String: Any])
+            #expect(outOfScopeOpinion["out_of_scope"] as? Bool == true && outOfScopeOpinion["used"] as? Bool == false)
+            #expect(outOfScope["category_source"] as? String == "triage", "\(outOfScope["category_reason"] ?? "")")
+            #expect((outOfScope["triage"] as? [String: Any])?["reason"] as? String == "out_of_scope")
+            #expect(outOfScope["category"] as? String != "out_of_scope")
+            let classifiedOut = try await HTTP.send("POST", classification.appending(path: "v1/classify"),
+                                                    json: ["text": "what do polar bears eat in alabama"]).json()
+            #expect(classifiedOut["to_triage"] as? Bool == true)
+
             // The seeded keyword rules are fallbacks: the sure model outranks "billing words".
             let both = try await decide("the truck with my machine has still not arrived at the site, nor has the invoice")
             let fired = (both["rules_fired"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
@@ -94,6 +111,13 @@ struct ModelLifecycleTests {
             #expect(try await post("v1/models/\(firstVersion)/activate", "", type: "application/json").status == 200)
             let versions = try await HTTP.get(classification.appending(path: "v1/models")).jsonArray()
             #expect(versions.filter { $0["active"] as? Bool == true }.compactMap { $0["version"] as? Int } == [firstVersion])
+            // The loaded model says what memory it takes; the others are not in memory.
+            let reported = try await eventually { () -> Bool? in
+                let listed = try await HTTP.get(classification.appending(path: "v1/models")).jsonArray()
+                return listed.first { $0["active"] as? Bool == true }?["resident_bytes"] as? Int ?? 0 > 1_000 ? true : nil
+            }
+            #expect(reported == true)
+            #expect(versions.filter { $0["active"] as? Bool == false }.allSatisfy { $0["resident_bytes"] == nil })
             try await Stack.service("restart", "classification")
             let afterRestart = try await decide("保修期内吗，我的挖掘机")
             #expect((afterRestart["model"] as? [String: Any])?["version"] as? Int == firstVersion)

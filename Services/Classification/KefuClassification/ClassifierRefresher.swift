@@ -28,10 +28,12 @@ struct ClassifierRefresher: Service {
         guard activeVersion != state.currentModel?.version else { return }
         guard let activeVersion else {
             state.replace(model: nil)
+            FreedMemory.giveBack()
             return
         }
         let model = try await ModelStore.load(version: activeVersion, runtime: runtime)
         state.replace(model: model.map { ClassifierState.ActiveModel(version: activeVersion, model: $0) })
+        FreedMemory.giveBack()
         runtime.logger.info("model activated", metadata: ["version": "\(activeVersion)"])
     }
 }

@@ -21,10 +21,11 @@ public struct Decider: Sendable {
             opinion = Decision.ModelOpinion(
                 version: model.version, category: prediction.label, confidence: Double(prediction.confidence),
                 top: prediction.ranking.map { Decision.Ranked(category: $0.label, probability: Double($0.probability)) },
-                used: false, unfamiliarText: prediction.knownFeatures == 0)
+                used: false, unfamiliarText: prediction.knownFeatures == 0,
+                outOfScope: prediction.outOfScope)
         }
         let threshold = policy.settings.modelThreshold
-        let modelIsSure = opinion.map { !$0.unfamiliarText && $0.confidence >= threshold && policy.categories[$0.category]?.retired != true }
+        let modelIsSure = opinion.map { !$0.saysOutOfScope && $0.confidence >= threshold && policy.categories[$0.category]?.retired != true }
             ?? false
 
         let category: String
@@ -46,7 +47,7 @@ public struct Decider: Sendable {
         } else {
             (category, source) = (opinion?.category ?? Category.fallbackID, .triage)
             reason = "to triage: \(Self.unsure(opinion, threshold))"
-            let triageReason: Decision.Triage.Reason = opinion == nil ? .noModel : opinion!.unfamiliarText ? .outOfScope : .lowConfidence
+            let triageReason: Decision.Triage.Reason = opinion == nil ? .noModel : opinion!.saysOutOfScope ? .outOfScope : .lowConfidence
             triage = Decision.Triage(reason: triageReason, outcome: nil, decidedBy: nil)
         }
         opinion?.used = source == .model
@@ -69,6 +70,7 @@ public struct Decider: Sendable {
     private static func unsure(_ opinion: Decision.ModelOpinion?, _ threshold: Double) -> String {
         guard let opinion else { return "no model is active" }
         if opinion.unfamiliarText { return "the model knows none of the text's words" }
+        if opinion.outOfScope { return "the text is like none of the model's categories" }
         if opinion.confidence < threshold { return "the model is unsure (\(percent(opinion.confidence)) < \(percent(threshold)))" }
         return "the model's category \(opinion.category) is retired"
     }

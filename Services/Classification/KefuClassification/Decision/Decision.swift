@@ -38,10 +38,38 @@ public struct Decision: Codable, Sendable, Hashable {
         public var used: Bool
         /// No n-gram of the text was ever seen in training.
         public var unfamiliarText: Bool
+        /// The text looks like none of the model's categories (see `TextModel.Prediction`).
+        public var outOfScope: Bool
+
+        /// Whether the model's category is no answer at all, however confident.
+        public var saysOutOfScope: Bool { unfamiliarText || outOfScope }
 
         enum CodingKeys: String, CodingKey {
             case version, category, confidence, top, used
             case unfamiliarText = "unfamiliar_text"
+            case outOfScope = "out_of_scope"
+        }
+
+        public init(version: Int, category: String, confidence: Double, top: [Ranked], used: Bool, unfamiliarText: Bool,
+                    outOfScope: Bool) {
+            self.version = version
+            self.category = category
+            self.confidence = confidence
+            self.top = top
+            self.used = used
+            self.unfamiliarText = unfamiliarText
+            self.outOfScope = outOfScope
+        }
+
+        // Decisions stored before out-of-scope detection have no `out_of_scope`.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            try self.init(version: container.decode(Int.self, forKey: .version),
+                          category: container.decode(String.self, forKey: .category),
+                          confidence: container.decode(Double.self, forKey: .confidence),
+                          top: container.decode([Ranked].self, forKey: .top), used: container.decode(Bool.self, forKey: .used),
+                          unfamiliarText: container.decode(Bool.self, forKey: .unfamiliarText),
+                          outOfScope: container.decodeIfPresent(Bool.self, forKey: .outOfScope) ?? false)
         }
     }
 

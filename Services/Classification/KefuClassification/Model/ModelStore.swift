@@ -65,7 +65,9 @@ enum ModelStore {
         }
         let (model, body) = try await offPool { () throws -> (TextModel, Data) in
             let model = TextModel.train(examples)
-            return (model, Data(try model.encoded()))
+            let body = Data(try model.encoded())
+            FreedMemory.giveBack()  // training's scratch, many times the model's size
+            return (model, body)
         }
         return try await runtime.transaction { work in
             let active = try work.query("SELECT accuracy FROM classification.models WHERE active FOR UPDATE").first

@@ -1,7 +1,9 @@
 import Foundation
 
 /// A compact binary form for storing a model in the database: a JSON header (labels, vocabulary,
-/// IDF, temperature, held-out figures) and the weights as little-endian 32-bit floats.
+/// IDF, feature recipe, temperature, out-of-scope energy, held-out figures) and the weights as
+/// little-endian 32-bit floats. Models stored before the recipe and the energy have neither: they
+/// used the compact recipe, and detect out of scope by unknown n-grams and confidence alone.
 /// JSON numbers for millions of weights would be ten times the size and slow to parse.
 extension TextModel {
     private static let magic = Array("KFM1".utf8)
@@ -10,7 +12,9 @@ extension TextModel {
         let labels: [String]
         let vocabulary: [String]
         let idf: [Float]
+        let recipe: FeatureRecipe?
         let temperature: Float
+        let outOfScopeEnergy: Float?
         let heldOut: Evaluation
     }
 
@@ -19,11 +23,10 @@ extension TextModel {
     }
 
     public func encoded() throws -> [UInt8] {
-        var vocabulary = [String](repeating: "", count: featurizer.dimension)
-        for (gram, index) in featurizer.vocabulary { vocabulary[Int(index)] = gram }
-        let header = try JSONEncoder().encode(Header(labels: classifier.classes, vocabulary: vocabulary,
-                                                     idf: featurizer.inverseDocumentFrequency,
-                                                     temperature: temperature, heldOut: heldOut))
+        let header = try JSONEncoder().encode(Header(labels: classifier.classes, vocabulary: featurizer.grams,
+                                                     idf: featurizer.inverseDocumentFrequency, recipe: featurizer.recipe,
+                                                     temperature: temperature, outOfScopeEnergy: outOfScopeEnergy,
+                                                     heldOut: heldOut))
         var bytes = Self.magic
         withUnsafeBytes(of: UInt32(header.count).littleEndian) { bytes += $0 }
         bytes += header
@@ -48,9 +51,11 @@ extension TextModel {
                 values[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * index, as: UInt32.self)))
             }
         }
-        let featurizer = TextFeaturizer(vocabulary: header.vocabulary, inverseDocumentFrequency: header.idf)
-        let classifier = SoftmaxClassifier(classes: header.labels, dimension: header.vocabulary.count,
+        let featurizer = TextFeaturizer(vocabulary: header.vocabulary, inverseDocumentFrequency: header.idf,
+                                        recipe: header.recipe ?? .compact)
+        let classifier = LinearClassifier(classes: header.labels, dimension: header.vocabulary.count,
                                            weights: Array(values[0..<floats - classes]), bias: Array(values[(floats - classes)...]))
-        self.init(featurizer: featurizer, classifier: classifier, temperature: header.temperature, heldOut: header.heldOut)
+        self.init(featurizer: featurizer, classifier: classifier, temperature: header.temperature,
+                  outOfScopeEnergy: header.outOfScopeEnergy, heldOut: header.heldOut)
     }
 }

@@ -3,7 +3,8 @@ import KefuContracts
 /// What the labels of uploaded examples mean for the taxonomy. Every label is a category: one
 /// the taxonomy lacks becomes a new category (a subcategory when its parent exists), with the
 /// priority and SLA class of `other`; one that cannot be a category id, or names a retired
-/// category, refuses the upload, naming its line.
+/// category, refuses the upload, naming its line. `out_of_scope` is no category: its examples
+/// teach the model what none of them looks like.
 enum TrainingLabels {
     static func newCategories(for examples: [(line: Int, example: TextModel.Example)],
                               in taxonomy: [String: Category]) -> (categories: [Category], errors: [FieldError]) {
@@ -12,6 +13,7 @@ enum TrainingLabels {
         var errors: [FieldError] = []
         for (line, example) in examples {
             let label = example.label
+            if label == TextModel.outOfScopeLabel { continue }
             if let known = taxonomy[label] ?? added[label] {
                 if known.retired { errors.append(FieldError(field: "/lines/\(line)/label", message: "is a retired category")) }
                 continue

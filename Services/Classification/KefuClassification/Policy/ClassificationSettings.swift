@@ -3,7 +3,7 @@ import KefuContracts
 /// Classification's run-time settings, stored in its schema and edited through the API.
 public struct ClassificationSettings: Codable, Sendable, Hashable {
     /// Below this confidence the model's category is not taken and the ticket goes to triage.
-    public var modelThreshold: Double = 0.5
+    public var modelThreshold: Double = 0.4
     /// How long a ticket may wait in triage before it is dispatched with the best guess, flagged.
     public var triageTimeoutSeconds: Int = 1800
     /// Where an unsure ticket waits while it is in triage: dispatched at once, flagged, to this

@@ -113,7 +113,7 @@ enum ClassificationRoutes {
             subject: input.subject, body: input.text, channel: input.channel, customerTier: input.customerTier,
             productModel: input.productModel, metadata: input.metadata ?? [:]))
         let opinion = decision.model
-        let toTriage = opinion.map { $0.unfamiliarText || $0.confidence < decider.policy.settings.modelThreshold } ?? true
+        let toTriage = opinion.map { $0.saysOutOfScope || $0.confidence < decider.policy.settings.modelThreshold } ?? true
         return .success(ClassifyOutput(version: opinion?.version, category: opinion?.category, confidence: opinion?.confidence,
                                        ranking: opinion?.top ?? [], toTriage: toTriage, decision: decision))
     }

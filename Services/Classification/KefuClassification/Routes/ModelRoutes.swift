@@ -66,7 +66,10 @@ enum ModelRoutes {
                 try connection.query("SELECT \(ModelStore.Version.columns) FROM classification.models ORDER BY version DESC")
                     .map(ModelStore.Version.init)
             }
-            return try Response.json(versions)
+            let loaded = state.currentModel
+            return try Response.json(versions.map {
+                Listed(version: $0, residentBytes: $0.version == loaded?.version ? loaded?.model.residentBytes : nil)
+            })
         }
 
         ExampleSetRoutes.add(to: router, runtime: runtime)
@@ -79,6 +82,20 @@ enum ModelRoutes {
             }
             try await refresher.refresh()
             return try Response.json(activated)
+        }
+    }
+
+    /// A version as listed: the one this replica has loaded says how much memory it takes.
+    struct Listed: Encodable {
+        let version: ModelStore.Version
+        let residentBytes: Int?
+
+        enum CodingKeys: String, CodingKey { case residentBytes = "resident_bytes" }
+
+        func encode(to encoder: any Encoder) throws {
+            try version.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(residentBytes, forKey: .residentBytes)
         }
     }
 
