@@ -11,16 +11,22 @@ public struct FeatureRecipe: Sendable, Codable, Hashable {
     /// Scale the character block and the word block to unit length each, rather than together,
     /// so that a long text's many character grams do not drown its words.
     public var blocksNormalizedApart: Bool
+    /// Character n-grams run within what spaces separate, punctuation included ("what's", "5pm?"),
+    /// rather than within runs of letters and digits.
+    public var charactersWithinSpaces: Bool
 
-    public init(longestCharacterGram: Int, longestWordGram: Int, minimumCount: Int, blocksNormalizedApart: Bool) {
+    public init(longestCharacterGram: Int, longestWordGram: Int, minimumCount: Int, blocksNormalizedApart: Bool,
+                charactersWithinSpaces: Bool = false) {
         self.longestCharacterGram = longestCharacterGram
         self.longestWordGram = longestWordGram
         self.minimumCount = minimumCount
         self.blocksNormalizedApart = blocksNormalizedApart
+        self.charactersWithinSpaces = charactersWithinSpaces
     }
 
     /// Character 1–5-grams and word 1–3-grams seen at least twice, each block of unit length.
-    public static let wide = FeatureRecipe(longestCharacterGram: 5, longestWordGram: 3, minimumCount: 2, blocksNormalizedApart: true)
+    public static let wide = FeatureRecipe(longestCharacterGram: 5, longestWordGram: 3, minimumCount: 2, blocksNormalizedApart: true,
+                                       charactersWithinSpaces: true)
     /// Character 1–4-grams and word 1–2-grams, every one seen, of unit length together: the
     /// recipe of the first models, which stored no recipe.
     public static let compact = FeatureRecipe(longestCharacterGram: 4, longestWordGram: 2, minimumCount: 1, blocksNormalizedApart: false)

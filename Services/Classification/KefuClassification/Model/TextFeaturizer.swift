@@ -92,9 +92,10 @@ public struct TextFeaturizer: Sendable {
     static func grams(of text: String, recipe: FeatureRecipe) -> [String] {
         let normalized = text.lowercased()
         var grams: [String] = []
-        // Character n-grams within each run of letters and digits, padded at its edges.
+        // Character n-grams within each run of letters and digits (or of non-spaces), padded at its edges.
         let words = normalized.split { !($0.isLetter || $0.isNumber) }.map(String.init)
-        for word in words {
+        let runs = recipe.charactersWithinSpaces ? normalized.split(whereSeparator: \.isWhitespace).map(String.init) : words
+        for word in runs {
             let characters = Array(" " + word + " ")
             for length in 1...recipe.longestCharacterGram where characters.count >= length {
                 for start in 0...(characters.count - length) {
