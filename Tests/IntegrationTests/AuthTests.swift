@@ -61,6 +61,26 @@ struct AuthTests {
         #expect(try await HTTP.get(try Stack.url("intake").appending(path: "v1/rejected-submissions"), token: agent).status == 403)
     }
 
+    @Test("a submit-only token (the help centre's) submits a ticket and can do nothing else")
+    func submitOnly() async throws {
+        let submitOnly = try Stack.token(.integrator, subject: unique("help-centre"), scopes: [.ticketsSubmit])
+        let created = try await HTTP.send("POST", tickets, json: submission(), token: submitOnly)
+        #expect(created.status == 201)
+        let number = try #require(try created.json()["number"] as? String)
+        let intake = try Stack.url("intake")
+        #expect(try await HTTP.get(intake.appending(path: "v1/tickets/\(number)"), token: submitOnly).status == 403)
+        #expect(try await HTTP.get(intake.appending(path: "v1/tickets"), token: submitOnly).status == 403)
+        let mail = try await HTTP.send("POST", intake.appending(path: "v1/inbound/email"),
+                                       body: Data("From: a@example.com\r\nSubject: x\r\n\r\nhello\r\n".utf8),
+                                       contentType: "message/rfc822", token: submitOnly)
+        #expect(mail.status == 403)
+        let sms = try await HTTP.send("POST", try Stack.url("survey").appending(path: "v1/inbound/sms"),
+                                      json: ["from": "+8613800000000", "text": "5"], token: submitOnly)
+        #expect(sms.status == 403)
+        // tickets:write still submits, as it always did.
+        #expect(try await HTTP.send("POST", tickets, json: submission(), token: try Stack.token(.integrator)).status == 201)
+    }
+
     @Test("an integrator reads only the tickets it submitted; submission ids are its own")
     func twoIntegrators() async throws {
         let first = try Stack.token(.integrator, subject: unique("gateway-a"))

@@ -44,6 +44,14 @@ struct ModelLifecycleTests {
         return try #require(decision)
     }
 
+    /// No model left in use: the other suites' tickets are decided by rules, as they expect.
+    func deactivateAll() async throws {
+        for model in try await HTTP.get(classification.appending(path: "v1/models")).jsonArray() where model["active"] as? Bool == true {
+            let version = try #require(model["version"] as? Int)
+            #expect(try await post("v1/models/\(version)/deactivate", "", type: "application/json").status == 200)
+        }
+    }
+
     @Test("bulk examples, training, activation, rollback, and a model that survives a restart")
     func lifecycle() async throws {
         try await withServicesToMyself {
@@ -122,6 +130,14 @@ struct ModelLifecycleTests {
             let afterRestart = try await decide("保修期内吗，我的挖掘机")
             #expect((afterRestart["model"] as? [String: Any])?["version"] as? Int == firstVersion)
             #expect(afterRestart["category"] as? String == "warranty")
+
+            // Taken out of use, rules alone decide; the suites after this one expect that too.
+            let deactivated = try await post("v1/models/\(firstVersion)/deactivate", "", type: "application/json")
+            #expect(deactivated.status == 200)
+            #expect(try deactivated.json()["active"] as? Bool == false)
+            #expect(try await post("v1/models/999999/deactivate", "", type: "application/json").status == 404)
+            let rulesAlone = try await decide("保修期内吗，我的挖掘机")
+            #expect(rulesAlone["model"] == nil, "no model is active")
         }
     }
 
@@ -161,6 +177,7 @@ struct ModelLifecycleTests {
         let model = try trained.json()
         #expect(model["labels"] as? Int == 2 && model["examples"] as? Int == 4)
         #expect(model["example_sets"] as? [String] == [set])
+        try await deactivateAll()
         #expect(try await HTTP.send("POST", classification.appending(path: "v1/models"), json: ["sets": ["no-such-set"]]).status == 409)
         #expect(try await HTTP.send("POST", classification.appending(path: "v1/models"), json: ["sets": ["Bad Name"]]).status == 422)
 

@@ -121,6 +121,11 @@ struct TextModelEncodingTests {
             #expect(before.confidence == after.confidence)
         }
         #expect(throws: (any Error).self) { try TextModel(encoded: Array("KFM1 broken".utf8)) }
+        // A header this build cannot read is an encoding error, which the refresher sets aside.
+        let header = Array(#"{"labels":[]}"#.utf8)
+        var unreadable = Array("KFM1".utf8)
+        withUnsafeBytes(of: UInt32(header.count).littleEndian) { unreadable += $0 }
+        #expect(throws: TextModel.EncodingError.self) { try TextModel(encoded: unreadable + header) }
     }
 
     @Test("a model read back keeps its recipe and out-of-scope energy",

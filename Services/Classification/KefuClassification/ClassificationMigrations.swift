@@ -100,5 +100,20 @@ enum ClassificationMigrations {
             CREATE INDEX training_examples_set ON training_examples (set_name, id);
             ALTER TABLE models ADD COLUMN example_sets jsonb NOT NULL DEFAULT '["production"]';
             """),
+        // A model's bytes in parts of 4 MiB (ModelStore.partBytes): libpq keeps each connection's
+        // buffers as large as the largest message, so one 30 MB value kept 60 MB of hex in every
+        // connection that had read or written it (docs/benchmarks.md, "Memory across model swaps").
+        Migration(version: 105, name: "model parts", sql: """
+            CREATE TABLE model_parts (
+                version integer NOT NULL REFERENCES models (version) ON DELETE CASCADE,
+                part integer NOT NULL,
+                bytes bytea NOT NULL,
+                PRIMARY KEY (version, part)
+            );
+            INSERT INTO model_parts (version, part, bytes)
+                SELECT version, part, substring(body FROM part * 4194304 + 1 FOR 4194304)
+                FROM models, generate_series(0, greatest(length(body) - 1, 0) / 4194304) AS part;
+            ALTER TABLE models DROP COLUMN body;
+            """),
     ]
 }

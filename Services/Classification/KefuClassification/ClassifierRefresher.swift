@@ -3,6 +3,7 @@ import KefuServiceKit
 import KefuStorage
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Keeps a `ClassifierState` on the policy revision and model version in the database, so an
 /// edit or activation made through any replica reaches every replica within a couple of seconds.
@@ -12,6 +13,7 @@ struct ClassifierRefresher: Service {
     var interval: Duration = .seconds(1)
 
     func run() async throws {
+        FreedMemory.mapLargeBlocks()  // before the first model is loaded
         await runPeriodically(every: interval, logger: runtime.logger, failure: "could not refresh the classifier", refresh)
     }
 
@@ -31,7 +33,18 @@ struct ClassifierRefresher: Service {
             FreedMemory.giveBack()
             return
         }
-        let model = try await ModelStore.load(version: activeVersion, runtime: runtime)
+        guard activeVersion != state.unloadableVersion.withLock({ $0 }) else { return }
+        let model: TextModel?
+        do {
+            model = try await ModelStore.load(version: activeVersion, runtime: runtime)
+        } catch let error as TextModel.EncodingError {
+            // A model this build cannot read: keep the one in use (rules alone, if none) rather
+            // than fail every refresh, and every policy change after it.
+            runtime.logger.error("model cannot be read; the one in use stays", metadata: [
+                "version": "\(activeVersion)", "error": "\(error)"])
+            state.unloadableVersion.withLock { $0 = activeVersion }
+            return
+        }
         state.replace(model: model.map { ClassifierState.ActiveModel(version: activeVersion, model: $0) })
         FreedMemory.giveBack()
         runtime.logger.info("model activated", metadata: ["version": "\(activeVersion)"])

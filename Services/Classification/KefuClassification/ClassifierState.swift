@@ -14,6 +14,8 @@ public final class ClassifierState: Sendable {
     }
 
     private let model = Mutex<ActiveModel?>(nil)
+    /// The active version, when it could not be read: not tried again until another is activated.
+    let unloadableVersion = Mutex<Int?>(nil)
     private let policy = Mutex<Policy>(.defaults)
 
     public init() {}

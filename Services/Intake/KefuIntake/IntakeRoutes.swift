@@ -7,7 +7,7 @@ import KefuServiceKit
 enum IntakeRoutes {
     static func add(to router: Router<KefuRequestContext>, runtime: ServiceRuntime, settings: IntakeSettings) {
         router.post("/v1/tickets") { request, context -> Response in
-            let token = try context.require(.ticketsWrite)
+            let token = try context.require(.ticketsSubmit)
             let contentType = try request.requireContentType(["application/json"], hint: "send the submission as application/json")
             let raw = try await request.bodyBytes(limit: Submission.maximumBodyBytes + 16 * 1024)
             return try await submit(raw, contentType: contentType, source: "http", integrator: token.subject,

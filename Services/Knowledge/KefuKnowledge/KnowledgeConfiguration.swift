@@ -19,7 +19,7 @@ struct KnowledgeConfiguration: Sendable {
     /// `KEFU_KNOWLEDGE_REFRESH_SECONDS` (1): how often each replica's search index looks for changes.
     var refreshInterval = 1.0
     /// `KEFU_INTAKE_URL`: the help centre's contact form submits tickets through intake's HTTP
-    /// API, with a token of a minute that allows `tickets:write` alone. Without it, the help
+    /// API, with a token of a minute that allows `tickets:submit` alone. Without it, the help
     /// centre shows no contact form.
     var intakeURL: String?
 

@@ -35,7 +35,7 @@ public struct AccessToken: Codable, Sendable, Hashable {
     }
 
     public func allows(_ scope: Scope) -> Bool {
-        scopes.contains(.admin) || scopes.contains(scope)
+        scopes.contains(.admin) || scopes.contains(scope) || (scope == .ticketsSubmit && scopes.contains(.ticketsWrite))
     }
 
     /// True for integrators: they see only what they submitted.

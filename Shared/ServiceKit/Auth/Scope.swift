@@ -3,8 +3,10 @@ public struct Scope: RawRepresentable, Codable, Sendable, Hashable, CustomString
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
 
-    /// Submit tickets (integrators).
+    /// Submit tickets and raw mail (integrators); allows `ticketsSubmit` too.
     public static let ticketsWrite = Scope(rawValue: "tickets:write")
+    /// Submit tickets through `POST /v1/tickets` and nothing else: the help centre's contact form.
+    public static let ticketsSubmit = Scope(rawValue: "tickets:submit")
     /// Read tickets; an integrator's token reads only the tickets it submitted.
     public static let ticketsRead = Scope(rawValue: "tickets:read")
     public static let customersRead = Scope(rawValue: "customers:read")
@@ -16,7 +18,7 @@ public struct Scope: RawRepresentable, Codable, Sendable, Hashable, CustomString
     public static let supervise = Scope(rawValue: "tickets:supervise")
     public static let admin = Scope(rawValue: "admin")
 
-    public static let all: [Scope] = [.ticketsWrite, .ticketsRead, .customersRead, .customersAdmin, .agentsWork, .supervise, .admin]
+    public static let all: [Scope] = [.ticketsWrite, .ticketsSubmit, .ticketsRead, .customersRead, .customersAdmin, .agentsWork, .supervise, .admin]
 
     public var description: String { rawValue }
 }

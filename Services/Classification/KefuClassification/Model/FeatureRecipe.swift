@@ -32,4 +32,18 @@ public struct FeatureRecipe: Sendable, Codable, Hashable {
     public static let compact = FeatureRecipe(longestCharacterGram: 4, longestWordGram: 2, minimumCount: 1, blocksNormalizedApart: false)
 
     public static let candidates = [wide, compact]
+
+    enum CodingKeys: String, CodingKey {
+        case longestCharacterGram, longestWordGram, minimumCount, blocksNormalizedApart, charactersWithinSpaces
+    }
+
+    // A field added later is absent from models stored before it, which did without it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(longestCharacterGram: container.decode(Int.self, forKey: .longestCharacterGram),
+                      longestWordGram: container.decode(Int.self, forKey: .longestWordGram),
+                      minimumCount: container.decode(Int.self, forKey: .minimumCount),
+                      blocksNormalizedApart: container.decode(Bool.self, forKey: .blocksNormalizedApart),
+                      charactersWithinSpaces: container.decodeIfPresent(Bool.self, forKey: .charactersWithinSpaces) ?? false)
+    }
 }

@@ -72,19 +72,28 @@ enum ModelStore {
         return try await runtime.transaction { work in
             let active = try work.query("SELECT accuracy FROM classification.models WHERE active FOR UPDATE").first
             let activeAccuracy = try active?.require("accuracy", as: Double.self)
-            let activate = activeAccuracy.map { activateWhenBetter && model.heldOut.accuracy > $0 } ?? true
+            // With none active, a model beats none; with the setting off, an admin activates by hand
+            // (and one who took the model out of use is not overruled by the schedule).
+            let activate = activateWhenBetter && (activeAccuracy.map { model.heldOut.accuracy > $0 } ?? true)
             if activate { try work.query("UPDATE classification.models SET active = false WHERE active") }
-            return try Version(work.query("""
+            let version = try Version(work.query("""
                 INSERT INTO classification.models
-                    (examples, labels, accuracy, calibration_error, active, activated_at, body, last_example_id, trained_by,
-                     example_sets)
-                VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 THEN now() END, $6, $7, $8, $9::jsonb)
+                    (examples, labels, accuracy, calibration_error, active, activated_at, last_example_id, trained_by, example_sets)
+                VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 THEN now() END, $6, $7, $8::jsonb)
                 RETURNING \(Version.columns)
                 """, [examples.count, model.labels.count, model.heldOut.accuracy.isNaN ? 0 : model.heldOut.accuracy,
-                      model.heldOut.calibrationError.isNaN ? 0 : model.heldOut.calibrationError, activate, body,
+                      model.heldOut.calibrationError.isNaN ? 0 : model.heldOut.calibrationError, activate,
                       lastID, trigger.rawValue, String(decoding: try KefuJSON.encode(sets.sorted()), as: UTF8.self)]).first!)
+            for (part, start) in stride(from: 0, to: body.count, by: partBytes).enumerated() {
+                try work.query("INSERT INTO classification.model_parts (version, part, bytes) VALUES ($1, $2, $3)",
+                               [version.version, part, body.subdata(in: start..<min(body.count, start + partBytes))])
+            }
+            return version
         }
     }
+
+    /// A stored model travels in parts of this size (migration 105 says why).
+    static let partBytes = 4 << 20
 
     /// Whether production examples arrived since the newest model was trained.
     static func hasNewExamples(on connection: PostgresConnection) throws -> Bool {
@@ -103,13 +112,27 @@ enum ModelStore {
             """, [version]).first.map(Version.init)
     }
 
+    static func deactivate(_ version: Int, in work: UnitOfWork) throws -> Version? {
+        try work.query("UPDATE classification.models SET active = false WHERE version = $1 RETURNING \(Version.columns)", [version])
+            .first.map(Version.init)
+    }
+
     static func load(version: Int, runtime: ServiceRuntime) async throws -> TextModel? {
-        let body = try await runtime.read { connection in
-            try connection.query("SELECT body FROM classification.models WHERE version = $1", [version]).first?
-                .require("body", as: Data.self)
+        let body = try await runtime.read { connection -> [UInt8]? in
+            let parts: Int = try connection.query("SELECT count(*) AS parts FROM classification.model_parts WHERE version = $1",
+                                                  [version]).first?.require("parts") ?? 0
+            guard parts > 0 else { return nil }
+            var body: [UInt8] = []
+            for part in 0..<parts {
+                let bytes = try connection.query("SELECT bytes FROM classification.model_parts WHERE version = $1 AND part = $2",
+                                                 [version, part]).first?.require("bytes", as: Data.self)
+                guard let bytes else { return nil }
+                body += bytes
+            }
+            return body
         }
         guard let body else { return nil }
-        return try await offPool { try TextModel(encoded: Array(body)) }
+        return try await offPool { try TextModel(encoded: body) }
     }
 
     /// Training takes seconds and a stored model is tens of megabytes to read: such work runs on a

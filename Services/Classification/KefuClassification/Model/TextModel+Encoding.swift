@@ -40,7 +40,12 @@ extension TextModel {
         guard bytes.count >= 8, Array(bytes[0..<4]) == Self.magic else { throw EncodingError(description: "not a Kefu model") }
         let headerLength = Int(bytes[4..<8].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) })
         guard bytes.count >= 8 + headerLength else { throw EncodingError(description: "model header cut short") }
-        let header = try JSONDecoder().decode(Header.self, from: Data(bytes[8..<8 + headerLength]))
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[8..<8 + headerLength]))
+        } catch {
+            throw EncodingError(description: "model header unreadable: \(error)")
+        }
         let classes = header.labels.count
         let floats = header.vocabulary.count * classes + classes
         let start = 8 + headerLength

@@ -83,6 +83,16 @@ enum ModelRoutes {
             try await refresher.refresh()
             return try Response.json(activated)
         }
+
+        router.post("/v1/models/{version}/deactivate") { _, context -> Response in
+            try context.require(.admin)
+            let version = try context.parameters.require("version", as: Int.self)
+            guard let deactivated = try await runtime.transaction({ work in try ModelStore.deactivate(version, in: work) }) else {
+                throw Problem.notFound("model version \(version)")
+            }
+            try await refresher.refresh()
+            return try Response.json(deactivated)
+        }
     }
 
     /// A version as listed: the one this replica has loaded says how much memory it takes.

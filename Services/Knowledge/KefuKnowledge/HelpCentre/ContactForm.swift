@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 
 /// The help centre's contact form, submitted to intake's `POST /v1/tickets` as a web
-/// submission, with a token of a minute that allows `tickets:write` and nothing else.
+/// submission, with a token of a minute that allows `tickets:submit` and nothing else.
 struct ContactForm: Sendable {
     var name: String?
     var email: String?
@@ -53,7 +53,7 @@ struct ContactForm: Sendable {
             submissionID: "help-\(UUID().uuidString.lowercased())", channel: .web,
             customer: .init(name: name, phone: phone, email: email), subject: subject, body: body, language: language)
         do {
-            let token = try signer.sign(AccessToken(subject: "kefu-help-centre", role: .integrator, scopes: [.ticketsWrite],
+            let token = try signer.sign(AccessToken(subject: "kefu-help-centre", role: .integrator, scopes: [.ticketsSubmit],
                                                     lifetime: .seconds(60)))
             var request = HTTPClientRequest(url: "\(intake)/v1/tickets")
             request.method = .POST
