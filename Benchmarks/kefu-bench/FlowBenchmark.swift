@@ -33,6 +33,9 @@ enum FlowBenchmark {
         publisher.start()
 
         let run = UUID().uuidString.prefix(8).lowercased()
+        let meter = CostMeter()
+        defer { meter.shutdown() }
+        let before = await meter.snapshot()
         let start = clock.now
 
         // Replies map submission ids to ticket numbers; events are matched by ticket number.
@@ -85,6 +88,8 @@ enum FlowBenchmark {
         print("end-to-end throughput:      \(Int(Double(latencies.count) / total)) tickets/s (submitted → ticket.assigned)")
         print("latency to ticket.assigned: \(Percentiles(latencies).summary)")
         print("latency to the reply:       \(Percentiles(replyLatencies).summary)")
+        let (after, idleAt) = await meter.untilIdle()
+        meter.report(from: before, to: after, tickets: latencies.count, wall: seconds(idleAt - start))
         replies.close()
         monitor.close()
         publisher.shutdown()

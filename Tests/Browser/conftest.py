@@ -18,7 +18,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import (ElementClickInterceptedException, ElementNotInteractableException,
+                                        StaleElementReferenceException, WebDriverException)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -191,6 +192,9 @@ class Browser:
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         # Live updates swap fragments in place: an element found a moment ago may be replaced.
         self.wait = WebDriverWait(self.driver, 20, ignored_exceptions=[StaleElementReferenceException])
+        # Typing and clicking also wait out an element a live swap has not finished drawing.
+        self.act_wait = WebDriverWait(self.driver, 20, ignored_exceptions=[
+            StaleElementReferenceException, ElementNotInteractableException, ElementClickInterceptedException])
 
     def open(self, path):
         self.driver.get(CONSOLE + path)
@@ -224,7 +228,7 @@ class Browser:
         def clicked(driver):
             driver.find_element(by, value).click()
             return True
-        return self.wait.until(clicked)
+        return self.act_wait.until(clicked)
 
     def type_into(self, by, value, keys):
         """Types into the element found by (by, value), finding it again if a live swap replaced it
@@ -232,7 +236,7 @@ class Browser:
         def typed(driver):
             driver.find_element(by, value).send_keys(keys)
             return True
-        return self.wait.until(typed)
+        return self.act_wait.until(typed)
 
     def inside(self, by, value, tag):
         """The elements with this tag inside the element found by (by, value), looked up afresh."""

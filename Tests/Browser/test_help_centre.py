@@ -117,6 +117,20 @@ def test_categories_search_and_a_vote(browser):
     english.driver.get(f"{HELP}/help/en/articles/{aid}")
     english.shows(By.TAG_NAME, "h1", "loud when spinning")
     assert english.driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    # The English help centre: its categories by their English names, and English search.
+    english.driver.get(f"{HELP}/help/en")
+    english.shows(By.TAG_NAME, "body", "After-sales")
+    assert no_sideways_scroll(english)
+    english.driver.get(f"{HELP}/help/en/categories/{sub}")
+    english.shows(By.TAG_NAME, "h1", "Washing machines")
+    english.driver.find_element(By.NAME, "q").send_keys(f"{marker} loud spinning")
+    english.submit(english.driver.find_element(By.CSS_SELECTOR, ".search button"))
+    results = english.driver.find_elements(By.CSS_SELECTOR, ".articles a")
+    assert results and "loud when spinning" in results[0].text
+    # The words come back as typed, spaces and all, not as the "+" the form sent them with.
+    assert english.driver.find_element(By.NAME, "q").get_attribute("value") == f"{marker} loud spinning"
+    assert no_sideways_scroll(english)
+    english.shot("help-search-en")
 
 
 def test_a_customer_closes_their_ticket_with_a_suggested_article(browser):

@@ -67,7 +67,7 @@ struct ImageTests {
         var environment = [
             "KEFU_AMQP_URL": try Stack.value("KEFU_\(upper)_AMQP_URL"), "KEFU_DATABASE_URL": try Stack.value("KEFU_\(upper)_DATABASE_URL"),
             "KEFU_AUTH_KEY": try Stack.value("KEFU_AUTH_KEY"), "KEFU_HTTP_HOST": "127.0.0.1", "KEFU_HTTP_PORT": String(port),
-            "TZDIR": "/usr/share/zoneinfo", "SWIFT_BACKTRACE": "enable=no", "KEFU_LOG_LEVEL": "warning",
+            "TZDIR": "/usr/share/zoneinfo", "SWIFT_BACKTRACE": "enable=no", "KEFU_LOG_LEVEL": "info",
         ]
         if service == "notification" { environment["KEFU_QUIET_HOURS"] = "" }
         let process = Process()
@@ -84,7 +84,8 @@ struct ImageTests {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         let base = URL(string: "http://127.0.0.1:\(port)")!
-        let ready = try await eventually(timeout: .seconds(30)) { () -> Bool? in
+        // A minute: on two busy cores one start took over 30 s in CI (the log now says how far it got).
+        let ready = try await eventually(timeout: .seconds(60)) { () -> Bool? in
             guard let live = try? await HTTP.get(base.appending(path: "health/live"), token: nil), live.status == 200,
                   let ready = try? await HTTP.get(base.appending(path: "health/ready"), token: nil), ready.status == 200 else { return nil }
             return true

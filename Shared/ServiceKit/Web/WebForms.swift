@@ -16,6 +16,12 @@ public enum WebForms {
         return form
     }
 
+    /// The fields of a form sent with `method="get"`: its query, decoded as a form is, so that a
+    /// "+" is the space a browser typed it for (the URI's own query parameters keep it a "+").
+    public static func query(_ request: Request) -> [String: String] {
+        parse(Array((request.uri.query ?? "").utf8))
+    }
+
     /// `text` as a redirect target within this site: a path that starts with one "/" and holds no
     /// backslash or control character, which browsers would read as another host (`/\\evil`).
     public static func localPath(_ text: String?) -> String? {

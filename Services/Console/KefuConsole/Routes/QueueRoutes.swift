@@ -30,8 +30,9 @@ enum QueueRoutes {
             }
             let listed = await console.client.get(.dispatch, "/v1/queue?view=\(view.rawValue)", as: person)
             var rows = await Self.rows(for: listed.value?.array ?? [], person: person, console: console)
+            let form = WebForms.query(request)
             let chosen = Dictionary(uniqueKeysWithValues: (filterNames + ["sort"]).compactMap { name in
-                request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : (name, $0) }
+                form[name].flatMap { $0.isEmpty ? nil : (name, $0) }
             })
             rows.rows = rows.rows.filter { row in chosen.allSatisfy { $0.key == "sort" || row.facts[$0.key] == $0.value } }
             rows.rows.sort(by: Row.order(chosen["sort"]))
@@ -51,7 +52,7 @@ enum QueueRoutes {
 
         router.get("/search") { request, context -> Response in
             let person = try await console.auth.require(request, context)
-            let query = (request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespaces)
+            let query = (WebForms.query(request)["q"] ?? "").trimmingCharacters(in: .whitespaces)
             let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             let found = query.isEmpty ? .ok(.object(["items": .array([])]))
                 : await console.client.get(.intake, "/v1/tickets?q=\(encoded)&limit=50", as: person)

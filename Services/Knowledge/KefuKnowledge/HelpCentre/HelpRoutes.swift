@@ -52,7 +52,7 @@ struct HelpRoutes: Sendable {
         }
         router.get("/help/{lang}/search") { request, context -> Response in
             try await page(request, context) { language in
-                let query = String((request.uri.queryParameters.get("q") ?? "").prefix(200))
+                let query = String((WebForms.query(request)["q"] ?? "").prefix(200))
                 let hits = index.search(query, filter: SearchFilter(language: language, visibilities: [.public],
                                                                      product: request.uri.queryParameters.get("product")), limit: 20)
                 return pages.render("search", language: language, title: HelpTexts.texts(language)["search"]!, values: [

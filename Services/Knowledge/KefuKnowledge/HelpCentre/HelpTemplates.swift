@@ -119,7 +119,7 @@ enum HelpTemplates {
         """
 
     static let style = """
-        body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:0 auto;padding:0 1rem 2rem;max-width:40rem;line-height:1.6;color:#1f2328}
+        body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:0 auto;padding:0 1rem 2rem;max-width:40rem;line-height:1.6;color:#1f2328;overflow-wrap:anywhere}
         header{display:flex;justify-content:space-between;align-items:center;padding:.8rem 0;border-bottom:1px solid #d0d7de}
         .site{font-weight:700;font-size:1.1rem;color:#1f2328;text-decoration:none}.lang{font-size:.9rem}
         .search{display:flex;gap:.4rem;margin:1rem 0}.search input{flex:1;min-width:0;padding:.6rem;font:inherit;border:1px solid #8c959f;border-radius:.4rem}
