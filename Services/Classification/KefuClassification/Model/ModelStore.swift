@@ -45,8 +45,10 @@ enum ModelStore {
         case api, schedule
     }
 
-    /// Trains on the examples of `sets` and stores the model. It becomes active when there is none
-    /// yet, or, when `activateWhenBetter`, when it beats the active one on its held-out examples.
+    /// Trains on the examples of `sets` and stores the model. When `activateWhenBetter`, it becomes
+    /// active if it beats the active one on its held-out examples, or, trained through the API, if
+    /// none is active. Scheduled training never activates one where none is: an admin who took the
+    /// model out of use is not overruled.
     static func train(runtime: ServiceRuntime, trigger: Trigger, activateWhenBetter: Bool,
                       sets: [String] = [ExampleSets.production]) async throws -> Version {
         let (examples, lastID) = try await runtime.read { connection in
@@ -59,7 +61,7 @@ enum ModelStore {
             }
             return (examples, lastID)
         }
-        guard Set(examples.map(\.label)).count >= 2 else {
+        guard Set(examples.map(\.label).filter { $0 != TextModel.outOfScopeLabel }).count >= 2 else {
             throw Problem(.conflict, title: "Not enough to learn from",
                           detail: "training needs examples of at least two categories in the sets chosen")
         }
@@ -72,9 +74,7 @@ enum ModelStore {
         return try await runtime.transaction { work in
             let active = try work.query("SELECT accuracy FROM classification.models WHERE active FOR UPDATE").first
             let activeAccuracy = try active?.require("accuracy", as: Double.self)
-            // With none active, a model beats none; with the setting off, an admin activates by hand
-            // (and one who took the model out of use is not overruled by the schedule).
-            let activate = activateWhenBetter && (activeAccuracy.map { model.heldOut.accuracy > $0 } ?? true)
+            let activate = activateWhenBetter && (activeAccuracy.map { model.heldOut.accuracy > $0 } ?? (trigger == .api))
             if activate { try work.query("UPDATE classification.models SET active = false WHERE active") }
             let version = try Version(work.query("""
                 INSERT INTO classification.models
@@ -121,15 +121,15 @@ enum ModelStore {
         let body = try await runtime.read { connection -> [UInt8]? in
             let parts: Int = try connection.query("SELECT count(*) AS parts FROM classification.model_parts WHERE version = $1",
                                                   [version]).first?.require("parts") ?? 0
-            guard parts > 0 else { return nil }
             var body: [UInt8] = []
             for part in 0..<parts {
                 let bytes = try connection.query("SELECT bytes FROM classification.model_parts WHERE version = $1 AND part = $2",
                                                  [version, part]).first?.require("bytes", as: Data.self)
-                guard let bytes else { return nil }
+                // A gap is a broken model, which the refresher sets aside and reports.
+                guard let bytes else { throw TextModel.EncodingError(description: "model part \(part) of \(parts) is missing") }
                 body += bytes
             }
-            return body
+            return parts > 0 ? body : nil
         }
         guard let body else { return nil }
         return try await offPool { try TextModel(encoded: body) }
