@@ -10,34 +10,11 @@ import Testing
 /// new tickets, the acknowledgement carrying them, feedback, and a customer closing a ticket
 /// from the help centre.
 @Suite("knowledge: articles, search, suggestions and deflection", .serialized)
-struct KnowledgeTests {
+struct KnowledgeTests: KnowledgeSuite {
     let knowledge: URL
 
     init() throws {
         knowledge = try Stack.url("knowledge")
-    }
-
-    func url(_ path: String, _ query: [String: String] = [:]) -> URL {
-        knowledge.appending(path: path).appending(queryItems: query.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value) })
-    }
-
-    /// A public article in both languages, filed nowhere; its id.
-    func article(zh: (String, String)? = nil, en: (String, String)? = nil, visibility: String = "public", products: [String] = [],
-                 tags: [String] = []) async throws -> String {
-        var translations: [String: Any] = [:]
-        if let zh { translations["zh-CN"] = ["title": zh.0, "body": zh.1] }
-        if let en { translations["en"] = ["title": en.0, "body": en.1] }
-        let reply = try await HTTP.send("POST", url("v1/articles"), json: [
-            "visibility": visibility, "translations": translations, "products": products, "tags": tags,
-        ])
-        #expect(reply.status == 201, "\(String(decoding: reply.body, as: UTF8.self))")
-        return try #require(try reply.json()["id"] as? String)
-    }
-
-    func search(_ query: String, _ extra: [String: String] = [:], token: String? = Stack.adminToken) async throws -> [[String: Any]] {
-        let reply = try await HTTP.get(url("v1/search", extra.merging(["q": query]) { $1 }), token: token)
-        #expect(reply.status == 200)
-        return try reply.jsonArray()
     }
 
     @Test("every bad field of an article is named at once, and a good one reads back as written")

@@ -74,24 +74,20 @@ enum ModelRoutes {
 
         ExampleSetRoutes.add(to: router, runtime: runtime)
 
-        router.post("/v1/models/{version}/activate") { _, context -> Response in
-            try context.require(.admin)
-            let version = try context.parameters.require("version", as: Int.self)
-            guard let activated = try await runtime.transaction({ work in try ModelStore.activate(version, in: work) }) else {
-                throw Problem.notFound("model version \(version)")
+        // Activating an older version is a rollback; deactivating leaves the rules alone to decide.
+        let changes: [(String, @Sendable (Int, UnitOfWork) throws -> ModelStore.Version?)] = [
+            ("activate", ModelStore.activate), ("deactivate", ModelStore.deactivate),
+        ]
+        for (action, change) in changes {
+            router.post("/v1/models/{version}/\(action)") { _, context -> Response in
+                try context.require(.admin)
+                let version = try context.parameters.require("version", as: Int.self)
+                guard let changed = try await runtime.transaction({ work in try change(version, work) }) else {
+                    throw Problem.notFound("model version \(version)")
+                }
+                try await refresher.refresh()
+                return try Response.json(changed)
             }
-            try await refresher.refresh()
-            return try Response.json(activated)
-        }
-
-        router.post("/v1/models/{version}/deactivate") { _, context -> Response in
-            try context.require(.admin)
-            let version = try context.parameters.require("version", as: Int.self)
-            guard let deactivated = try await runtime.transaction({ work in try ModelStore.deactivate(version, in: work) }) else {
-                throw Problem.notFound("model version \(version)")
-            }
-            try await refresher.refresh()
-            return try Response.json(deactivated)
         }
     }
 
